@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import express from 'express';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import { createErrorMasker, createHttpServer, healthRoutes, type HttpServer, type Logger } from '@mp/service-kit';
+import { AuthenticatedDataSource } from './authenticated-data-source.js';
+import { createSubgraphFetcher } from './subgraph-fetcher.js';
+import type { GatewayContext } from './context.js';
+
+export const SUBGRAPH_NAMES = ['members', 'nickname-history'] as const;
+export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
+
+/** Composed at build time by scripts/compose-supergraph.mjs; never introspected at runtime. */
+export const readSupergraphSdl = (): string => readFileSync(new URL('../supergraph.graphql', import.meta.url), 'utf8');
+
+export interface GatewayDeps {
+  logger: Logger;
+  subgraphUrls: Record<SubgraphName, string>;
+  gatewaySecret: string;
+  subgraphTimeoutMs: number;
+  supergraphSdl?: string;
+}
+
+export interface GatewayServer {
+  apollo: ApolloServer<GatewayContext>;
+  http: HttpServer;
+  close(): Promise<void>;
+}
+
+const isSubgraphName = (name: string): name is SubgraphName => (SUBGRAPH_NAMES as readonly string[]).includes(name);
+
+export async function buildGateway(deps: GatewayDeps): Promise<GatewayServer> {
+  const { logger, subgraphUrls, gatewaySecret, subgraphTimeoutMs } = deps;
+  const gateway = new ApolloGateway({
+    supergraphSdl: deps.supergraphSdl ?? readSupergraphSdl(),
+    logger: logger.child({ component: 'apollo-gateway' }),
+    buildService: ({ name, url }) => {
+      const routingUrl = isSubgraphName(name) ? subgraphUrls[name] : url;
+      return new AuthenticatedDataSource(
+        { url: routingUrl, fetcher: createSubgraphFetcher(name, subgraphTimeoutMs) },
+        gatewaySecret,
+      );
+    },
+  });
+  const app = express();
+  app.disable('x-powered-by');
+  const http = createHttpServer(app);
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    formatError: createErrorMasker(logger),
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: http.server }), ApolloServerPluginLandingPageDisabled()],
+  });
+  await apollo.start();
+
+  app.use(healthRoutes(async () => ({})));
+  app.use(
+    '/graphql',
+    express.json({ limit: '100kb' }),
+    expressMiddleware(apollo, { context: async () => ({ requestId: randomUUID() }) }),
+  );
+
+  return {
+    apollo,
+    http,
+    close: async () => {
+      await apollo.stop();
+      await http.close();
+    },
+  };
+}

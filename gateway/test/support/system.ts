@@ -1,0 +1,146 @@
+import { pino, type Logger } from 'pino';
+import { applyMigrations, openDatabase, type OpenedDatabase } from '@mp/prisma';
+import { createTestDatabase, type TestDatabase } from '@mp/prisma/testing';
+import { PrismaClient as MembersClient } from '@mp/prisma/members';
+import { PrismaClient as HistoryClient } from '@mp/prisma/nickname-history';
+import { buildServer as buildMembers, createHttpPublisher, startOutboxRelay, type MembersServer, type OutboxRelay } from '@mp/members';
+import { buildServer as buildHistory, type HistoryServer } from '@mp/nickname-history';
+import { buildGateway, type GatewayServer } from '../../src/server.js';
+
+const GATEWAY_SECRET = 'system-test-gateway-secret-0123456789';
+const EVENTS_SECRET = 'system-test-events-secret-0123456789a';
+
+export type DatabaseKind = 'postgres' | 'embedded';
+
+interface Store<Client> {
+  client: Client;
+  statements: string[];
+  close(): Promise<void>;
+}
+
+async function openStore<Client extends { $disconnect(): Promise<void> }>(
+  name: 'members' | 'nickname-history',
+  kind: DatabaseKind,
+  createClient: (database: OpenedDatabase) => Client & { $on(event: 'query', cb: (e: { query: string }) => void): void },
+): Promise<Store<Client>> {
+  const throwaway: TestDatabase | null = kind === 'postgres' ? await createTestDatabase(`system_${name.replace('-', '_')}`) : null;
+  const database = await openDatabase(throwaway ? { kind: 'postgres', url: throwaway.url } : { kind: 'embedded', dataDir: null }, {
+    poolSize: 20,
+  });
+  await applyMigrations(name, database);
+  const client = createClient(database);
+  const statements: string[] = [];
+  client.$on('query', (event) => statements.push(event.query));
+  return {
+    client,
+    statements,
+    close: async () => {
+      await client.$disconnect();
+      await database.close();
+      await throwaway?.drop();
+    },
+  };
+}
+
+/** nickname-history on a fixed port that can be stopped and started again, as in an outage. */
+class RestartableHistory {
+  private server: HistoryServer | null = null;
+  private port = 0;
+  url = '';
+
+  constructor(
+    private readonly client: HistoryClient,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    this.server = await buildHistory({ db: this.client, logger: this.logger, gatewaySecret: GATEWAY_SECRET, eventsSecret: EVENTS_SECRET });
+    this.url = await this.server.http.listen(this.port);
+    this.port = Number(new URL(this.url).port);
+  }
+
+  async stop(): Promise<void> {
+    await this.server?.close();
+    this.server = null;
+  }
+}
+
+/** The whole system in this process: real servers on port 0, real databases, real HTTP between them. */
+export class TestSystem {
+  private constructor(
+    readonly members: Store<MembersClient>,
+    readonly history: Store<HistoryClient>,
+    private readonly historyService: RestartableHistory,
+    readonly membersServer: MembersServer,
+    readonly membersUrl: string,
+    readonly relay: OutboxRelay,
+    readonly gateway: GatewayServer,
+    readonly gatewayUrl: string,
+  ) {}
+
+  static async start(kind: DatabaseKind): Promise<TestSystem> {
+    const logger = pino({ level: process.env['LOG_LEVEL'] ?? 'silent' });
+    const log = { log: [{ emit: 'event' as const, level: 'query' as const }] };
+    const [members, history] = await Promise.all([
+      openStore('members', kind, (db) => new MembersClient({ adapter: db.adapterFactory, ...log })),
+      openStore('nickname-history', kind, (db) => new HistoryClient({ adapter: db.adapterFactory, ...log })),
+    ]);
+    const historyService = new RestartableHistory(history.client, logger);
+    await historyService.start();
+    const relay = startOutboxRelay(
+      members.client,
+      createHttpPublisher({ url: `${historyService.url}/internal/events`, secret: EVENTS_SECRET, timeoutMs: 2_000 }),
+      logger,
+      { batchSize: 100, pollIntervalMs: 100, leaseMs: 10_000, retryBaseMs: 50, retryMaxMs: 400 },
+    );
+    const membersServer = await buildMembers({ db: members.client, logger, gatewaySecret: GATEWAY_SECRET, eventsWritten: () => relay.wake() });
+    const membersUrl = await membersServer.http.listen(0);
+    const gateway = await buildGateway({
+      logger,
+      gatewaySecret: GATEWAY_SECRET,
+      subgraphTimeoutMs: 5_000,
+      subgraphUrls: { members: `${membersUrl}/graphql`, 'nickname-history': `${historyService.url}/graphql` },
+    });
+    const gatewayUrl = `${await gateway.http.listen(0)}/graphql`;
+    return new TestSystem(members, history, historyService, membersServer, `${membersUrl}/graphql`, relay, gateway, gatewayUrl);
+  }
+
+  stopHistory(): Promise<void> {
+    return this.historyService.stop();
+  }
+
+  /** Starts nickname-history again on the port it had, so the gateway's routing stays valid. */
+  startHistory(): Promise<void> {
+    return this.historyService.start();
+  }
+
+  async query<TData = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}) {
+    const response = await fetch(this.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await response.json()) as {
+      data?: TData | null;
+      errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+    };
+  }
+
+  /** Waits until the relay has delivered every committed event. */
+  async drained(timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while ((await this.members.client.outboxEvent.count({ where: { publishedAt: null } })) > 0) {
+      if (Date.now() > deadline) throw new Error('outbox not drained in time');
+      this.relay.wake();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.gateway.close();
+    await this.membersServer.close();
+    await this.relay.stop();
+    await this.historyService.stop();
+    await Promise.all([this.members.close(), this.history.close()]);
+  }
+}

@@ -1,0 +1,2 @@
+// The members database's generated Prisma client (PrismaClient, Prisma namespace, model types).
+export * from './generated/members/client.js';

@@ -1,0 +1,36 @@
+// Opens a database target and hands out one adapter factory for both the Prisma client and the migrator.
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { once } from './delegating-adapter.js';
+import { AwaitingPGliteFactory } from './pglite-adapter.js';
+import { connectPostgres } from './postgres-adapter.js';
+
+export type DatabaseTarget =
+  | { kind: 'postgres'; url: string }
+  /** `dataDir: null` keeps the database in memory. */
+  | { kind: 'embedded'; dataDir: string | null };
+
+export interface OpenDatabaseOptions {
+  /** Maximum connections of the PostgreSQL pool (ignored for embedded). Default 10. */
+  poolSize?: number;
+}
+
+export interface OpenedDatabase {
+  readonly target: DatabaseTarget;
+  /** Pass as `new PrismaClient({ adapter })`, and to `applyMigrations`. */
+  readonly adapterFactory: SqlMigrationAwareDriverAdapterFactory;
+  /** Ends the pool or closes PGlite; disconnect Prisma clients first. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export async function openDatabase(target: DatabaseTarget, options: OpenDatabaseOptions = {}): Promise<OpenedDatabase> {
+  if (target.kind === 'postgres') {
+    const connection = connectPostgres(target.url, options.poolSize ?? 10);
+    return { target, adapterFactory: connection.factory, close: once(connection.close) };
+  }
+  // One PGlite per open: PGlite cannot open the same data directory twice.
+  if (target.dataDir !== null) await mkdir(target.dataDir, { recursive: true });
+  const db = target.dataDir === null ? await PGlite.create() : await PGlite.create(target.dataDir);
+  return { target, adapterFactory: new AwaitingPGliteFactory(db), close: once(() => db.close()) };
+}

@@ -1,0 +1,137 @@
+// @prisma/adapter-pg, wrapped so the Wasm schema engine can use it safely (see toolchain notes):
+// the shadow database is a fresh temporary database, "char" columns are readable, scripts are atomic.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import type { SessionAwareAdapterFactory } from './session.js';
+import { delegatingAdapter, once } from './delegating-adapter.js';
+import { rethrowAsDriverError } from './driver-error.js';
+
+const CHAR_OID = 18;
+const TEXT_OID = 25;
+
+function isThenable(value: unknown): value is Promise<unknown> {
+  return typeof value === 'object' && value !== null && 'then' in value && typeof value.then === 'function';
+}
+
+/** adapter-pg rejects OID 18 ("char", used throughout pg_catalog); its values are plain strings. */
+function charColumnsAsText(result: unknown): unknown {
+  for (const part of Array.isArray(result) ? result : [result]) {
+    if (typeof part !== 'object' || part === null || !('fields' in part) || !Array.isArray(part.fields)) continue;
+    for (const field of part.fields as unknown[]) {
+      if (typeof field === 'object' && field !== null && 'dataTypeID' in field && field.dataTypeID === CHAR_OID) {
+        field.dataTypeID = TEXT_OID;
+      }
+    }
+  }
+  return result;
+}
+
+/** Patches every pooled client, so pool queries and transactions are both covered. */
+function reportCharAsText(pool: pg.Pool): void {
+  pool.on('connect', (client) => {
+    const original = client.query.bind(client) as (...args: unknown[]) => unknown;
+    const query = (...args: unknown[]): unknown => {
+      const last = args.length - 1;
+      const callback: unknown = args[last];
+      if (typeof callback === 'function') {
+        args[last] = (error: unknown, result: unknown): unknown =>
+          callback(error, error ? result : charColumnsAsText(result));
+        return original(...args);
+      }
+      const out = original(...args);
+      return isThenable(out) ? out.then(charColumnsAsText) : out;
+    };
+    Object.assign(client, { query });
+  });
+}
+
+function createPool(connectionString: string, max: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max });
+  // An idle client's error is reported again on its next use; unhandled it would crash the process.
+  pool.on('error', () => undefined);
+  reportCharAsText(pool);
+  return pool;
+}
+
+/** adapter-pg splits on ';' (breaking $$ bodies, half-applying failures); one simple query is atomic. */
+async function runScript(pool: pg.Pool, script: string): Promise<void> {
+  try {
+    await pool.query(script);
+  } catch (error) {
+    rethrowAsDriverError(error);
+  }
+}
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${encodeURIComponent(database)}`;
+  return parsed.toString();
+}
+
+class MigrationSafePgFactory implements SessionAwareAdapterFactory {
+  readonly provider = 'postgres';
+  readonly adapterName = '@prisma/adapter-pg';
+  private readonly inner: PrismaPg;
+
+  constructor(
+    private readonly url: string,
+    private readonly pool: pg.Pool,
+  ) {
+    this.inner = new PrismaPg(pool);
+  }
+
+  async connect(): Promise<SqlDriverAdapter> {
+    const adapter = await this.inner.connect();
+    return delegatingAdapter(adapter, { executeScript: (script) => runScript(this.pool, script) });
+  }
+
+  /**
+   * One connection of its own, closed on dispose. The schema engine takes a session-level
+   * advisory lock and never unlocks it (the Rust engine relies on closing its connection):
+   * on the shared pool the lock would outlive the migration and block other instances.
+   */
+  async connectSession(): Promise<SqlDriverAdapter> {
+    const sessionPool = createPool(this.url, 1);
+    const adapter = await new PrismaPg(sessionPool).connect();
+    return delegatingAdapter(adapter, {
+      executeScript: (script) => runScript(sessionPool, script),
+      dispose: once(() => sessionPool.end()),
+    });
+  }
+
+  /** A throwaway database per call; dropped only after its own pool has ended. */
+  async connectToShadowDb(): Promise<SqlDriverAdapter> {
+    const name = `prisma_shadow_${randomBytes(8).toString('hex')}`;
+    await this.pool.query(`CREATE DATABASE ${quoteIdentifier(name)}`);
+    const shadowPool = createPool(withDatabase(this.url, name), 2);
+    const adapter = await new PrismaPg(shadowPool).connect();
+    return delegatingAdapter(adapter, {
+      executeScript: (script) => runScript(shadowPool, script),
+      dispose: once(async () => {
+        await shadowPool.end();
+        await this.pool.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);
+      }),
+    });
+  }
+}
+
+export interface PostgresConnection {
+  factory: SqlMigrationAwareDriverAdapterFactory;
+  pool: pg.Pool;
+  close(): Promise<void>;
+}
+
+export function connectPostgres(url: string, poolSize: number): PostgresConnection {
+  const pool = createPool(url, poolSize);
+  return {
+    factory: new MigrationSafePgFactory(url, pool),
+    pool,
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,112 @@
+// The fixes wrapped around @prisma/adapter-pg for the schema engine, on a real server.
+import pg from 'pg';
+import { openDatabase, type OpenedDatabase } from '../src/index.js';
+import { createTestDatabase, type TestDatabase } from '../src/testing.js';
+import { withSchemaEngine } from '../src/schema-engine.js';
+import { loadMigrationList } from '../src/migrations.js';
+import { applyMigrationDirectory } from '../src/migrations.js';
+import { emptySchema, writeMigrationFolder } from './support/migration-folders.js';
+import { queryRows, queryValue } from './support/query.js';
+
+let testDb: TestDatabase;
+let opened: OpenedDatabase;
+
+beforeEach(async () => {
+  testDb = await createTestDatabase('prisma_adapter');
+  opened = await openDatabase({ kind: 'postgres', url: testDb.url });
+});
+
+afterEach(async () => {
+  await opened.close();
+  await testDb.drop();
+});
+
+async function databaseExists(name: string): Promise<boolean> {
+  const rows = await queryRows(opened, `SELECT 1 FROM pg_database WHERE datname = '${name}'`);
+  return rows.length > 0;
+}
+
+it('runs a script with a $$ body as written', async () => {
+  const adapter = await opened.adapterFactory.connect();
+  await adapter.executeScript(
+    'CREATE FUNCTION answer() RETURNS int AS $$ SELECT 41; SELECT 42; $$ LANGUAGE sql; CREATE TABLE t (v int DEFAULT answer());',
+  );
+  await adapter.dispose();
+  expect(await queryValue(opened, 'SELECT answer()')).toBe(42);
+});
+
+it('applies nothing of a script whose later statement fails', async () => {
+  const adapter = await opened.adapterFactory.connect();
+  await expect(adapter.executeScript('CREATE TABLE first_half (id int); SELECT 1/0;')).rejects.toThrow();
+  await adapter.dispose();
+  expect(await queryValue(opened, "SELECT to_regclass('first_half') IS NULL")).toBe(true);
+});
+
+it('reads "char" columns (OID 18), as the schema engine does in pg_catalog', async () => {
+  expect(await queryValue(opened, "SELECT relkind FROM pg_class WHERE relname = 'pg_class'")).toBe('r');
+});
+
+it('gives the shadow database a fresh database, not the main one, and drops it afterwards', async () => {
+  const adapter = await opened.adapterFactory.connectToShadowDb();
+  const shadowName = (await adapter.queryRaw({ sql: 'SELECT current_database()', args: [], argTypes: [] }))
+    .rows[0]?.[0];
+  expect(typeof shadowName).toBe('string');
+  expect(shadowName).not.toBe(new URL(testDb.url).pathname.slice(1));
+  expect(await databaseExists(String(shadowName))).toBe(true);
+  await adapter.dispose();
+  expect(await databaseExists(String(shadowName))).toBe(false);
+});
+
+it('lets the engine diff migrations on a PostgreSQL shadow database and removes it', async () => {
+  const before = await queryRows(opened, "SELECT datname FROM pg_database WHERE datname LIKE 'prisma_shadow_%'");
+  const dir = await writeMigrationFolder({
+    '20200101000000_init': 'CREATE TABLE "thing" ("id" INTEGER NOT NULL, CONSTRAINT "thing_pkey" PRIMARY KEY ("id"));',
+  });
+  const schema = {
+    path: 'thing.prisma',
+    content: 'datasource db {\n  provider = "postgresql"\n}\nmodel Thing {\n  id Int @id\n  name String?\n  @@map("thing")\n}\n',
+  };
+  const migrationsList = await loadMigrationList(dir);
+  const result = await withSchemaEngine(schema, opened.adapterFactory, (engine) =>
+    engine.diff({
+      from: { tag: 'migrations', ...migrationsList },
+      to: { tag: 'schemaDatamodel', files: [schema] },
+      script: true,
+      exitCode: null,
+      filters: { externalTables: [], externalEnums: [] },
+    }),
+  );
+  expect(result.stdout).toMatch(/ALTER TABLE "thing" ADD COLUMN\s+"name" TEXT/);
+  // The main database was not touched by the replayed migration.
+  expect(await queryValue(opened, "SELECT to_regclass('thing') IS NULL")).toBe(true);
+  const after = await queryRows(opened, "SELECT datname FROM pg_database WHERE datname LIKE 'prisma_shadow_%'");
+  expect(after).toEqual(before);
+});
+
+it('does not record a failing migration as finished, and keeps none of its statements', async () => {
+  const dir = await writeMigrationFolder({
+    '20200101000000_ok': 'CREATE TABLE "ok" ("id" int);',
+    '20200102000000_broken': 'CREATE TABLE "half" ("id" int);\nSELECT 1/0;',
+  });
+  await expect(applyMigrationDirectory(dir, emptySchema, opened)).rejects.toThrow(/division by zero/);
+  expect(
+    await queryRows(opened, 'SELECT migration_name, finished_at IS NOT NULL FROM _prisma_migrations ORDER BY 1'),
+  ).toEqual([
+    ['20200101000000_ok', true],
+    ['20200102000000_broken', false],
+  ]);
+  expect(await queryValue(opened, "SELECT to_regclass('half') IS NULL")).toBe(true);
+});
+
+it('creates unique test databases and drops them even with a connection still open', async () => {
+  const [a, b] = await Promise.all([createTestDatabase('same'), createTestDatabase('same')]);
+  expect(a.url).not.toBe(b.url);
+  const client = new pg.Client({ connectionString: a.url });
+  client.on('error', () => undefined); // the forced drop terminates it
+  await client.connect();
+  await Promise.all([a.drop(), b.drop()]);
+  for (const url of [a.url, b.url]) {
+    expect(await databaseExists(new URL(url).pathname.slice(1))).toBe(false);
+  }
+  await client.end().catch(() => undefined);
+});

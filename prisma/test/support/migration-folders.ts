@@ -1,0 +1,27 @@
+// Migration folders of the package, and throwaway ones for tests.
+import { mkdtemp, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { migrationsDir, type DatabaseName } from '../../src/index.js';
+
+export async function migrationNames(database: DatabaseName): Promise<string[]> {
+  const entries = await readdir(migrationsDir(database), { withFileTypes: true });
+  return entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+}
+
+/** Writes `{ name: sql }` as a Prisma migrations folder in a new temporary directory. */
+export async function writeMigrationFolder(migrations: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'mp-prisma-migrations-'));
+  await writeFile(path.join(dir, 'migration_lock.toml'), 'provider = "postgresql"\n');
+  for (const [name, sql] of Object.entries(migrations)) {
+    await mkdir(path.join(dir, name));
+    await writeFile(path.join(dir, name, 'migration.sql'), sql);
+  }
+  return dir;
+}
+
+/** A schema with no models: enough for applying hand-written test migrations. */
+export const emptySchema = {
+  path: 'test.prisma',
+  content: 'datasource db {\n  provider = "postgresql"\n}\n',
+};

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { loadEnv, logLevelSchema, portSchema, positiveIntSchema, secretSchema } from '@mp/service-kit';
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: portSchema.default(4001),
+  HOST: z.string().default('127.0.0.1'),
+  LOG_LEVEL: logLevelSchema.default('info'),
+  /** Real PostgreSQL; when unset the service runs on embedded PGlite under MEMBERS_DATA_DIR. */
+  MEMBERS_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  MEMBERS_DATA_DIR: z.string().default('.data/members'),
+  DATABASE_POOL_SIZE: positiveIntSchema.default(10),
+  /** Only requests carrying this secret (sent by the gateway) are answered. */
+  GATEWAY_SECRET: secretSchema,
+  /** nickname-history's event intake and the secret it expects from this producer. */
+  NICKNAME_HISTORY_EVENTS_URL: z.url().default('http://127.0.0.1:4002/internal/events'),
+  EVENTS_SECRET: secretSchema,
+  EVENT_DELIVERY_TIMEOUT_MS: positiveIntSchema.default(5_000),
+  OUTBOX_POLL_INTERVAL_MS: positiveIntSchema.default(500),
+});
+
+export type MembersEnv = z.infer<typeof envSchema>;
+
+/** The only place this service reads process.env. */
+export const readEnv = (): MembersEnv => loadEnv(envSchema, process.env);

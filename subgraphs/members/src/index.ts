@@ -1,0 +1,7 @@
+// Public surface for composing this service in-process (the gateway's integration tests, benchmarks).
+export { buildServer, type MembersServer, type MembersServerDeps } from './server.js';
+export { startOutboxRelay, DEFAULT_RELAY_OPTIONS, type OutboxRelay, type RelayOptions } from './outbox/relay.js';
+export { createHttpPublisher } from './outbox/http-publisher.js';
+export type { EventPublisher } from './outbox/publisher.js';
+export { outboxBacklog } from './outbox/outbox-store.js';
+export { envSchema as membersEnvSchema } from './env.js';

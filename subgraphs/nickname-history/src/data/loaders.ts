@@ -1,0 +1,37 @@
+import DataLoader from 'dataloader';
+import type { HistoryPage, HistoryPageKey } from './history-page.js';
+import { countHistories, findHistoryPages, type HistoryDb } from './history-repository.js';
+import { isUuid } from './ids.js';
+
+/** Per-request loaders; one `_entities` batch from the gateway becomes one call of each. */
+export interface HistoryLoaders {
+  historyPage: DataLoader<HistoryPageKey, HistoryPage, string>;
+  historyCount: DataLoader<string, number>;
+}
+
+const emptyPage = (key: HistoryPageKey): HistoryPage => ({
+  memberId: key.memberId,
+  rows: [],
+  hasNextPage: false,
+  hasPreviousPage: key.beforeVersion !== null,
+});
+
+export function createLoaders(db: HistoryDb): HistoryLoaders {
+  return {
+    historyPage: new DataLoader(
+      async (keys) => {
+        // A malformed id cannot have history; keep it out of the uuid[] parameter.
+        const valid = keys.filter((key) => isUuid(key.memberId));
+        const pages = valid.length > 0 ? await findHistoryPages(db, valid) : [];
+        const byKey = new Map(valid.map((key, index) => [key, pages[index]]));
+        return keys.map((key) => byKey.get(key) ?? emptyPage(key));
+      },
+      { cacheKeyFn: (key) => `${key.memberId}|${key.first}|${key.beforeVersion ?? ''}` },
+    ),
+    historyCount: new DataLoader(async (memberIds) => {
+      const valid = memberIds.filter(isUuid);
+      const counts = valid.length > 0 ? await countHistories(db, valid) : new Map<string, number>();
+      return memberIds.map((id) => counts.get(id) ?? 0);
+    }),
+  };
+}

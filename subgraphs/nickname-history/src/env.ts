@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { loadEnv, logLevelSchema, portSchema, positiveIntSchema, secretSchema } from '@mp/service-kit';
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: portSchema.default(4002),
+  HOST: z.string().default('127.0.0.1'),
+  LOG_LEVEL: logLevelSchema.default('info'),
+  /** Real PostgreSQL; when unset the service runs on embedded PGlite under NICKNAME_HISTORY_DATA_DIR. */
+  NICKNAME_HISTORY_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  NICKNAME_HISTORY_DATA_DIR: z.string().default('.data/nickname-history'),
+  DATABASE_POOL_SIZE: positiveIntSchema.default(10),
+  /** Only GraphQL requests carrying this secret (sent by the gateway) are answered. */
+  GATEWAY_SECRET: secretSchema,
+  /** Only event batches carrying this secret (sent by members' relay) are accepted. */
+  EVENTS_SECRET: secretSchema,
+});
+
+export type HistoryEnv = z.infer<typeof envSchema>;
+
+/** The only place this service reads process.env. */
+export const readEnv = (): HistoryEnv => loadEnv(envSchema, process.env);

@@ -1,0 +1,30 @@
+import express, { Router } from 'express';
+import { eventBatchSchema } from '@mp/events';
+import { EVENTS_SECRET_HEADER, requireSharedSecret, type Logger } from '@mp/service-kit';
+import { recordNicknameChanges, type HistoryDb } from '../data/history-repository.js';
+
+/**
+ * Event intake: a 200 means every event in the batch is durably stored (or already was), so
+ * the producer may mark it delivered. A malformed batch is a 400 and stores nothing.
+ */
+export function eventsRoute(db: HistoryDb, secret: string, logger: Logger): Router {
+  const router = Router();
+  router.post(
+    '/internal/events',
+    requireSharedSecret(EVENTS_SECRET_HEADER, secret),
+    express.json({ limit: '1mb' }),
+    (req, res, next) => {
+      const batch = eventBatchSchema.safeParse(req.body);
+      if (!batch.success) {
+        logger.warn({ issues: batch.error.issues.slice(0, 5) }, 'rejected malformed event batch');
+        res.status(400).json({ error: 'malformed event batch', issues: batch.error.issues.slice(0, 5) });
+        return;
+      }
+      recordNicknameChanges(db, batch.data.events).then(
+        (recorded) => res.json({ received: batch.data.events.length, recorded }),
+        next,
+      );
+    },
+  );
+  return router;
+}

@@ -1,0 +1,14 @@
+import { pageSize } from '@mp/service-kit';
+import type { MemberResolvers } from '../generated/resolvers-types.js';
+import { versionFromCursor } from './cursor.js';
+
+export const Member: MemberResolvers = {
+  // Nothing to look up: this subgraph only extends Member with its history.
+  __resolveReference: (reference) => ({ id: reference.id }),
+  nicknameHistory: (member, { first, after }, { loaders }) =>
+    loaders.historyPage.load({
+      memberId: member.id,
+      first: pageSize(first),
+      beforeVersion: after == null ? null : versionFromCursor(member.id, after),
+    }),
+};
