@@ -1,3 +1,4 @@
+import './apollo-telemetry.js';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import express from 'express';
@@ -56,11 +57,11 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayServer> {
   });
   await apollo.start();
 
-  app.use(healthRoutes(async () => ({})));
+  app.use(healthRoutes(() => Promise.resolve({})));
   app.use(
     '/graphql',
     express.json({ limit: '100kb' }),
-    expressMiddleware(apollo, { context: async () => ({ requestId: randomUUID() }) }),
+    expressMiddleware(apollo, { context: () => Promise.resolve({ requestId: randomUUID() }) }),
   );
 
   return {

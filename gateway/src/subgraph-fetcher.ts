@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
+import type { Fetcher } from '@apollo/utils.fetcher';
 
 /**
  * Subgraph HTTP with a deadline. Network failures and timeouts become one client-safe error
@@ -14,7 +14,7 @@ export function createSubgraphFetcher(serviceName: string, timeoutMs: number): F
         ...(init?.body !== undefined ? { body: init.body } : {}),
         signal: AbortSignal.timeout(timeoutMs),
       });
-      return response as unknown as FetcherResponse;
+      return response;
     } catch (cause) {
       throw new GraphQLError(`The ${serviceName} service is unavailable`, {
         extensions: { code: 'SERVICE_UNAVAILABLE', serviceName },

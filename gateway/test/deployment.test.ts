@@ -16,7 +16,7 @@ const compose = parse(readFileSync(new URL('../../docker-compose.yml', import.me
   services: Record<string, ComposeService>;
 };
 
-const services: [string, z.ZodObject, string][] = [
+const services: [string, z.ZodObject<z.ZodRawShape>, string][] = [
   ['members', membersEnvSchema, 'subgraphs/members/dist/main.js'],
   ['nickname-history', historyEnvSchema, 'subgraphs/nickname-history/dist/main.js'],
   ['gateway', gatewayEnvSchema, 'gateway/dist/main.js'],
@@ -28,7 +28,8 @@ describe('docker-compose.yml', () => {
     const environment = service.environment ?? {};
     const known = Object.keys(schema.shape);
     expect(Object.keys(environment).filter((key) => !known.includes(key))).toEqual([]);
-    const required = known.filter((key) => !schema.shape[key]!.safeParse(undefined).success);
+    const isOptional = (key: string) => (schema.shape[key] as z.ZodType).safeParse(undefined).success;
+    const required = known.filter((key) => !isOptional(key));
     expect(required.filter((key) => !(key in environment))).toEqual([]);
     expect(service.command).toEqual(['node', entry]);
     // Secrets come from the operator, never from the file.

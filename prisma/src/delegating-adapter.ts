@@ -2,8 +2,8 @@
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 
 export interface AdapterOverrides {
-  executeScript(script: string): Promise<void>;
-  dispose?(): Promise<void>;
+  executeScript: (script: string) => Promise<void>;
+  dispose?: () => Promise<void>;
 }
 
 /** Adapter classes keep their methods on the prototype, so spreading would lose them. */

@@ -108,17 +108,15 @@ export async function schemaDrift(database: DatabaseName, options: DiffOptions =
   if (options.schema !== undefined) schema.content = options.schema;
   const migrationsList = await loadMigrationList(options.migrationsDir ?? migrationsDir(database));
   const result = await withShadowOnlyEngine(schema, (engine) =>
-      engine.diff({
-        // With no migration yet there is no lockfile to name the connector: start from nothing.
-        from:
-          migrationsList.migrationDirectories.length === 0
-            ? { tag: 'empty' }
-            : { tag: 'migrations', ...migrationsList },
-        to: { tag: 'schemaDatamodel', files: [schema] },
-        script: true,
-        exitCode: null,
-        filters: NO_FILTER,
-      }),
+    engine.diff({
+      // With no migration yet there is no lockfile to name the connector: start from nothing.
+      from:
+        migrationsList.migrationDirectories.length === 0 ? { tag: 'empty' } : { tag: 'migrations', ...migrationsList },
+      to: { tag: 'schemaDatamodel', files: [schema] },
+      script: true,
+      exitCode: null,
+      filters: NO_FILTER,
+    }),
   );
   return statementsOnly(result.stdout ?? '');
 }
@@ -159,8 +157,8 @@ export async function createMigration(
   const sql = await schemaDrift(database, { ...options, migrationsDir: dir });
   if (sql === '') return null;
   const folder = `${timestamp(options.now ?? new Date())}_${migrationSlug(name)}`;
-  // recursive also creates the migrations folder for a first migration.
-  await mkdir(path.join(dir, folder), { recursive: true });
+  await mkdir(dir, { recursive: true }); // a first migration also creates the migrations folder
+  await mkdir(path.join(dir, folder)); // fails rather than overwrite a same-second migration
   const file = path.join(dir, folder, MIGRATION_FILE);
   await writeFile(file, sql, 'utf8');
   const lockfile = path.join(dir, LOCKFILE);

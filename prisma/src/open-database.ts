@@ -27,7 +27,7 @@ export interface OpenedDatabase {
 export async function openDatabase(target: DatabaseTarget, options: OpenDatabaseOptions = {}): Promise<OpenedDatabase> {
   if (target.kind === 'postgres') {
     const connection = connectPostgres(target.url, options.poolSize ?? 10);
-    return { target, adapterFactory: connection.factory, close: once(connection.close) };
+    return { target, adapterFactory: connection.factory, close: once(() => connection.close()) };
   }
   // One PGlite per open: PGlite cannot open the same data directory twice.
   if (target.dataDir !== null) await mkdir(target.dataDir, { recursive: true });

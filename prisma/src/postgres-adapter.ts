@@ -11,13 +11,18 @@ import { rethrowAsDriverError } from './driver-error.js';
 const CHAR_OID = 18;
 const TEXT_OID = 25;
 
+function isCallback(value: unknown): value is (error: unknown, result: unknown) => unknown {
+  return typeof value === 'function';
+}
+
 function isThenable(value: unknown): value is Promise<unknown> {
   return typeof value === 'object' && value !== null && 'then' in value && typeof value.then === 'function';
 }
 
 /** adapter-pg rejects OID 18 ("char", used throughout pg_catalog); its values are plain strings. */
 function charColumnsAsText(result: unknown): unknown {
-  for (const part of Array.isArray(result) ? result : [result]) {
+  const parts: unknown[] = Array.isArray(result) ? result : [result];
+  for (const part of parts) {
     if (typeof part !== 'object' || part === null || !('fields' in part) || !Array.isArray(part.fields)) continue;
     for (const field of part.fields as unknown[]) {
       if (typeof field === 'object' && field !== null && 'dataTypeID' in field && field.dataTypeID === CHAR_OID) {
@@ -35,7 +40,7 @@ function reportCharAsText(pool: pg.Pool): void {
     const query = (...args: unknown[]): unknown => {
       const last = args.length - 1;
       const callback: unknown = args[last];
-      if (typeof callback === 'function') {
+      if (isCallback(callback)) {
         args[last] = (error: unknown, result: unknown): unknown =>
           callback(error, error ? result : charColumnsAsText(result));
         return original(...args);
@@ -123,15 +128,13 @@ class MigrationSafePgFactory implements SessionAwareAdapterFactory {
 
 export interface PostgresConnection {
   factory: SqlMigrationAwareDriverAdapterFactory;
-  pool: pg.Pool;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 export function connectPostgres(url: string, poolSize: number): PostgresConnection {
   const pool = createPool(url, poolSize);
   return {
     factory: new MigrationSafePgFactory(url, pool),
-    pool,
     close: () => pool.end(),
   };
 }

@@ -29,17 +29,21 @@ const panicHolder = globalThis as { PRISMA_WASM_PANIC_REGISTRY?: PanicRegistry }
 
 let loaded: Promise<void> | undefined;
 
+function isFunction(value: unknown): value is (...args: unknown[]) => unknown {
+  return typeof value === 'function';
+}
+
 /**
  * The engine races its operations against timers it never clears (e.g. a 10 s lock timeout):
  * unref them so a finished migration does not keep the process alive for 10 s.
  */
 function withUnrefTimers(imports: Record<string, unknown>): Record<string, unknown> {
   for (const [name, original] of Object.entries(imports)) {
-    if (!name.startsWith('__wbg_setTimeout_') || typeof original !== 'function') continue;
+    if (!name.startsWith('__wbg_setTimeout_') || !isFunction(original)) continue;
     imports[name] = (...args: unknown[]): unknown => {
       const timer: unknown = original(...args);
-      if (typeof timer === 'object' && timer !== null && 'unref' in timer && typeof timer.unref === 'function') {
-        timer.unref();
+      if (typeof timer === 'object' && timer !== null && 'unref' in timer && isFunction(timer.unref)) {
+        timer.unref.call(timer);
       }
       return timer;
     };
@@ -60,7 +64,7 @@ function loadWasm(): Promise<void> {
     });
     bg.__wbg_set_wasm(instance.exports);
     const start = instance.exports['__wbindgen_start'];
-    if (typeof start !== 'function') throw new Error('schema engine Wasm has no __wbindgen_start export');
+    if (!isFunction(start)) throw new Error('schema engine Wasm has no __wbindgen_start export');
     start();
     // The glue reports Rust panics here; without it a panic surfaces as an unrelated TypeError.
     panicHolder.PRISMA_WASM_PANIC_REGISTRY ??= {

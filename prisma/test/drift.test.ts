@@ -1,7 +1,9 @@
 // schema.prisma and the migrations folder must describe the same database.
 import { readFile } from 'node:fs/promises';
 import { databaseNames, schemaDrift, schemaPath } from '../src/index.js';
-import { writeMigrationFolder } from './support/migration-folders.js';
+import { removeTemporaryFolders, writeMigrationFolder } from './support/migration-folders.js';
+
+afterAll(removeTemporaryFolders);
 
 describe.each(databaseNames)('%s', (database) => {
   it('has migrations that produce exactly schema.prisma (else run migrate:create)', async () => {

@@ -1,8 +1,10 @@
 // The fix wrapped around pglite-prisma-adapter: scripts are awaited, so failures are seen.
 import { openDatabase } from '../src/index.js';
 import { applyMigrationDirectory } from '../src/migrations.js';
-import { emptySchema, writeMigrationFolder } from './support/migration-folders.js';
+import { emptySchema, removeTemporaryFolders, writeMigrationFolder } from './support/migration-folders.js';
 import { queryRows, queryValue } from './support/query.js';
+
+afterAll(removeTemporaryFolders);
 
 it('does not record a failing migration on PGlite as finished, nor keep its statements', async () => {
   const opened = await openDatabase({ kind: 'embedded', dataDir: null });

@@ -3,10 +3,11 @@ import pg from 'pg';
 import { openDatabase, type OpenedDatabase } from '../src/index.js';
 import { createTestDatabase, type TestDatabase } from '../src/testing.js';
 import { withSchemaEngine } from '../src/schema-engine.js';
-import { loadMigrationList } from '../src/migrations.js';
-import { applyMigrationDirectory } from '../src/migrations.js';
-import { emptySchema, writeMigrationFolder } from './support/migration-folders.js';
+import { applyMigrationDirectory, loadMigrationList } from '../src/migrations.js';
+import { emptySchema, removeTemporaryFolders, writeMigrationFolder } from './support/migration-folders.js';
 import { queryRows, queryValue } from './support/query.js';
+
+afterAll(removeTemporaryFolders);
 
 let testDb: TestDatabase;
 let opened: OpenedDatabase;

@@ -34,7 +34,9 @@ export function createErrorMasker(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.['code'];
     if (typeof code === 'string' && CLIENT_SAFE_CODES.has(code)) {
-      const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+      // Stack traces are for operators (logs), never for clients.
+      const extensions = { ...formatted.extensions };
+      delete extensions['stacktrace'];
       return { ...formatted, extensions };
     }
     logger.error({ err: unwrapResolverError(error), path: formatted.path }, 'unexpected error in GraphQL operation');

@@ -69,7 +69,9 @@ export async function buildServer(deps: MembersServerDeps): Promise<MembersServe
     '/graphql',
     requireSharedSecret(GATEWAY_SECRET_HEADER, gatewaySecret),
     express.json({ limit: '100kb' }),
-    expressMiddleware(apollo, { context: async ({ req }) => createContext(contextDeps, requestLogger(logger, req.headers)) }),
+    expressMiddleware(apollo, {
+      context: ({ req }) => Promise.resolve(createContext(contextDeps, requestLogger(logger, req.headers))),
+    }),
   );
 
   return {

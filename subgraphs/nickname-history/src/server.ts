@@ -65,7 +65,9 @@ export async function buildServer({ db, logger, gatewaySecret, eventsSecret }: H
     '/graphql',
     requireSharedSecret(GATEWAY_SECRET_HEADER, gatewaySecret),
     express.json({ limit: '100kb' }),
-    expressMiddleware(apollo, { context: async ({ req }) => createContext(db, requestLogger(logger, req.headers)) }),
+    expressMiddleware(apollo, {
+      context: ({ req }) => Promise.resolve(createContext(db, requestLogger(logger, req.headers))),
+    }),
   );
   const handleError: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
     logger.error({ err }, 'request failed');

@@ -1,0 +1,31 @@
+import { GraphQLError } from 'graphql';
+import { pino } from 'pino';
+import { BadUserInputError, createErrorMasker } from '../src/errors.js';
+
+const captured: { msg: string; err?: { message: string } }[] = [];
+const mask = createErrorMasker(pino({ level: 'error' }, { write: (line: string) => captured.push(JSON.parse(line) as never) }));
+
+describe('createErrorMasker', () => {
+  it('passes client-safe errors through without stack traces', () => {
+    const error = new BadUserInputError('first must be between 1 and 100', 'first');
+    const formatted = mask({ message: error.message, extensions: { ...error.extensions, stacktrace: ['at x'] } }, error);
+    expect(formatted).toEqual({
+      message: 'first must be between 1 and 100',
+      extensions: { code: 'BAD_USER_INPUT', argumentName: 'first' },
+    });
+  });
+
+  it('masks anything else and logs the original', () => {
+    const original = new Error('relation "member" does not exist at SELECT * FROM member');
+    const formatted = mask(
+      { message: original.message, path: ['member'], extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['at db'] } },
+      new GraphQLError(original.message, { originalError: original }),
+    );
+    expect(formatted).toEqual({ message: 'Internal server error', path: ['member'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(captured.at(-1)).toMatchObject({ msg: 'unexpected error in GraphQL operation', err: { message: original.message } });
+  });
+
+  it('masks errors that claim no code', () => {
+    expect(mask({ message: 'secret detail' }, new Error('secret detail')).message).toBe('Internal server error');
+  });
+});
