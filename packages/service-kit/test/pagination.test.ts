@@ -1,4 +1,5 @@
 import { decodeCursor, encodeCursor, pageSize } from '../src/pagination.js';
+import { BadUserInputError } from '../src/errors.js';
 
 const isDigits = (value: string) => /^\d+$/.test(value);
 
@@ -7,7 +8,8 @@ describe('pageSize', () => {
     expect(pageSize(first)).toBe(expected);
   });
   it.each([0, -1, 101, 1.5])('rejects %d with BAD_USER_INPUT', (first) => {
-    expect(() => pageSize(first)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }));
+    expect(() => pageSize(first)).toThrow(BadUserInputError);
+    expect(() => pageSize(first)).toThrow('first must be between 1 and 100');
   });
 });
 
