@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { composeServices } from '@apollo/composition';
-import { parse } from 'graphql';
+import { parse, printSchema } from 'graphql';
 
 export interface SubgraphSource {
   name: string;
@@ -28,9 +28,25 @@ export class CompositionError extends Error {
   }
 }
 
-/** Composes the supergraph SDL or throws every composition error at once. */
-export function composeSupergraph(subgraphs: readonly SubgraphSource[]): string {
+export interface ComposedSchemas {
+  /** What the gateway plans with: the API plus every `join__`/`link__` federation detail. */
+  supergraphSdl: string;
+  /** What clients see (introspection, codegen, GraphiQL): the API with no federation internals. */
+  apiSdl: string;
+}
+
+function compose(subgraphs: readonly SubgraphSource[]) {
   const result = composeServices(subgraphs.map(({ name, url, sdl }) => ({ name, url, typeDefs: parse(sdl) })));
   if (result.errors) throw new CompositionError(result.errors.map((error) => error.message));
-  return result.supergraphSdl;
+  return result;
+}
+
+/** Composes the supergraph SDL or throws every composition error at once. */
+export function composeSupergraph(subgraphs: readonly SubgraphSource[]): string {
+  return compose(subgraphs).supergraphSdl;
+}
+
+export function composeSchemas(subgraphs: readonly SubgraphSource[]): ComposedSchemas {
+  const result = compose(subgraphs);
+  return { supergraphSdl: result.supergraphSdl, apiSdl: `${printSchema(result.schema.toAPISchema().toGraphQLJSSchema())}\n` };
 }

@@ -1,20 +1,51 @@
 import { z } from 'zod';
 import { loadEnv, logLevelSchema, portSchema, positiveIntSchema, secretSchema } from '@mp/service-kit';
 
-export const envSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  PORT: portSchema.default(4000),
-  HOST: z.string().default('127.0.0.1'),
-  LOG_LEVEL: logLevelSchema.default('info'),
-  MEMBERS_URL: z.url().default('http://127.0.0.1:4001/graphql'),
-  NICKNAME_HISTORY_URL: z.url().default('http://127.0.0.1:4002/graphql'),
-  /** Sent with every subgraph request; subgraphs answer nobody else. */
-  GATEWAY_SECRET: secretSchema,
-  /** A slow subgraph fails its part of the response instead of holding the whole request. */
-  SUBGRAPH_TIMEOUT_MS: positiveIntSchema.default(5_000),
-});
+/** `true`/`false` (also 1/0, yes/no, on/off); unset means "derive from NODE_ENV". */
+const flagSchema = z.stringbool().optional();
+
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: portSchema.default(4000),
+    HOST: z.string().default('127.0.0.1'),
+    LOG_LEVEL: logLevelSchema.default('info'),
+    MEMBERS_URL: z.url().default('http://127.0.0.1:4001/graphql'),
+    NICKNAME_HISTORY_URL: z.url().default('http://127.0.0.1:4002/graphql'),
+    /** Sent with every subgraph request; subgraphs answer nobody else. */
+    GATEWAY_SECRET: secretSchema,
+    /** A slow subgraph fails its part of the response instead of holding the whole request. */
+    SUBGRAPH_TIMEOUT_MS: positiveIntSchema.default(5_000),
+    /** GraphiQL at /graphiql. Default: as introspection. */
+    GRAPHIQL_ENABLED: flagSchema,
+    /** Schema introspection. Default: on unless NODE_ENV=production. GraphiQL needs it. */
+    INTROSPECTION_ENABLED: flagSchema,
+    /** persisted-documents.json from the client codegen: documents clients may send by id. */
+    PERSISTED_DOCUMENTS_MANIFEST: z.string().min(1).optional(),
+    /** Execute only documents in the manifest (trusted documents); off keeps APQ and free-form queries. */
+    TRUSTED_DOCUMENTS_ONLY: z.stringbool().default(false),
+  })
+  .superRefine((env, ctx) => {
+    if (env.TRUSTED_DOCUMENTS_ONLY && !env.PERSISTED_DOCUMENTS_MANIFEST) {
+      ctx.addIssue({ code: 'custom', path: ['PERSISTED_DOCUMENTS_MANIFEST'], message: 'required when TRUSTED_DOCUMENTS_ONLY is on' });
+    }
+    const { graphiql, introspection } = exposure(env);
+    if (graphiql && !introspection) {
+      ctx.addIssue({ code: 'custom', path: ['GRAPHIQL_ENABLED'], message: 'GraphiQL needs INTROSPECTION_ENABLED (its docs and autocompletion introspect)' });
+    }
+  });
 
 export type GatewayEnv = z.infer<typeof envSchema>;
+
+/**
+ * What the gateway reveals about its schema. Development explores it; production reveals nothing
+ * unless the operator opts in, so the default deployment offers no map of the API to strangers.
+ */
+export function exposure(env: Pick<GatewayEnv, 'NODE_ENV' | 'GRAPHIQL_ENABLED' | 'INTROSPECTION_ENABLED'>) {
+  const introspection = env.INTROSPECTION_ENABLED ?? env.NODE_ENV !== 'production';
+  // GraphiQL follows introspection unless set: it is useless without it.
+  return { graphiql: env.GRAPHIQL_ENABLED ?? introspection, introspection };
+}
 
 /** The only place the gateway reads process.env. */
 export const readEnv = (): GatewayEnv => loadEnv(envSchema, process.env);

@@ -1,17 +1,26 @@
 import { createLogger, onShutdownSignal } from '@mp/service-kit';
-import { readEnv } from './env.js';
+import { exposure, readEnv } from './env.js';
+import { loadPersistedDocuments } from './persisted-documents.js';
 import { buildGateway } from './server.js';
 
 const env = readEnv();
 const logger = createLogger({ service: 'gateway', level: env.LOG_LEVEL });
+const manifestPath = env.PERSISTED_DOCUMENTS_MANIFEST;
+const { graphiql, introspection } = exposure(env);
 
 const gateway = await buildGateway({
   logger,
   subgraphUrls: { members: env.MEMBERS_URL, 'nickname-history': env.NICKNAME_HISTORY_URL },
   gatewaySecret: env.GATEWAY_SECRET,
   subgraphTimeoutMs: env.SUBGRAPH_TIMEOUT_MS,
+  graphiql,
+  introspection,
+  persistedDocuments: manifestPath ? { manifest: await loadPersistedDocuments(manifestPath), trustedOnly: env.TRUSTED_DOCUMENTS_ONLY } : null,
 });
 const url = await gateway.http.listen(env.PORT, env.HOST);
-logger.info({ url: `${url}/graphql` }, 'gateway ready');
+logger.info(
+  { url: `${url}/graphql`, ...(graphiql ? { graphiql: `${url}/graphiql/` } : {}), trustedDocumentsOnly: env.TRUSTED_DOCUMENTS_ONLY },
+  'gateway ready',
+);
 
 onShutdownSignal(logger, () => gateway.close());

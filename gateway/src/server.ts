@@ -8,14 +8,18 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { createErrorMasker, createHttpServer, healthRoutes, type HttpServer, type Logger } from '@mp/service-kit';
+import { graphiqlAssetsDir } from '@mp/graphiql';
 import { AuthenticatedDataSource } from './authenticated-data-source.js';
 import { createSubgraphFetcher } from './subgraph-fetcher.js';
+import { graphiqlRoute } from './graphiql-route.js';
+import { graphqlHttpErrors, requireJsonPost } from './http-guards.js';
+import { persistedDocuments, type PersistedDocumentsOptions } from './persisted-documents-middleware.js';
 import type { GatewayContext } from './context.js';
 
 export const SUBGRAPH_NAMES = ['members', 'nickname-history'] as const;
 export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
 
-/** Composed at build time by scripts/compose-supergraph.mjs; never introspected at runtime. */
+/** Composed at build time by scripts/compose-supergraph.ts; never introspected at runtime. */
 export const readSupergraphSdl = (): string => readFileSync(new URL('../supergraph.graphql', import.meta.url), 'utf8');
 
 export interface GatewayDeps {
@@ -24,6 +28,11 @@ export interface GatewayDeps {
   gatewaySecret: string;
   subgraphTimeoutMs: number;
   supergraphSdl?: string;
+  /** Serve the bundled GraphiQL explorer at /graphiql (needs `introspection`). */
+  graphiql: boolean;
+  introspection: boolean;
+  /** Documents clients may send by id; with `trustedOnly`, the only ones executed. Null: APQ only. */
+  persistedDocuments: PersistedDocumentsOptions | null;
 }
 
 export interface GatewayServer {
@@ -36,6 +45,7 @@ const isSubgraphName = (name: string): name is SubgraphName => (SUBGRAPH_NAMES a
 
 export async function buildGateway(deps: GatewayDeps): Promise<GatewayServer> {
   const { logger, subgraphUrls, gatewaySecret, subgraphTimeoutMs } = deps;
+  if (deps.graphiql && !deps.introspection) throw new Error('GraphiQL needs introspection');
   const gateway = new ApolloGateway({
     supergraphSdl: deps.supergraphSdl ?? readSupergraphSdl(),
     logger: logger.child({ component: 'apollo-gateway' }),
@@ -53,15 +63,23 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayServer> {
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError: createErrorMasker(logger),
+    introspection: deps.introspection,
+    // Trusted documents replace APQ: only the manifest may name documents, clients cannot register.
+    persistedQueries: deps.persistedDocuments?.trustedOnly ? false : undefined,
+    // Apollo's CDN landing page is off; GraphiQL is served from this process at /graphiql.
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer: http.server }), ApolloServerPluginLandingPageDisabled()],
   });
   await apollo.start();
 
   app.use(healthRoutes(() => Promise.resolve({})));
+  if (deps.graphiql) app.use('/graphiql', graphiqlRoute(graphiqlAssetsDir));
   app.use(
     '/graphql',
+    requireJsonPost,
     express.json({ limit: '100kb' }),
+    ...(deps.persistedDocuments ? [persistedDocuments(deps.persistedDocuments)] : []),
     expressMiddleware(apollo, { context: () => Promise.resolve({ requestId: randomUUID() }) }),
+    graphqlHttpErrors(logger),
   );
 
   return {

@@ -112,7 +112,8 @@ class MigrationSafePgFactory implements SessionAwareAdapterFactory {
 
   /** A throwaway database per call; dropped only after its own pool has ended. */
   async connectToShadowDb(): Promise<SqlDriverAdapter> {
-    const name = `prisma_shadow_${randomBytes(8).toString('hex')}`;
+    // The pid lets an operator (and the tests) tell which process left a shadow behind.
+    const name = `prisma_shadow_${process.pid}_${randomBytes(8).toString('hex')}`;
     await this.pool.query(`CREATE DATABASE ${quoteIdentifier(name)}`);
     const shadowPool = createPool(withDatabase(this.url, name), 2);
     const adapter = await new PrismaPg(shadowPool).connect();

@@ -59,7 +59,7 @@ it('gives the shadow database a fresh database, not the main one, and drops it a
 });
 
 it('lets the engine diff migrations on a PostgreSQL shadow database and removes it', async () => {
-  const before = await queryRows(opened, "SELECT datname FROM pg_database WHERE datname LIKE 'prisma_shadow_%'");
+  const before = await queryRows(opened, `SELECT datname FROM pg_database WHERE datname LIKE 'prisma_shadow_${process.pid}_%'`);
   const dir = await writeMigrationFolder({
     '20200101000000_init': 'CREATE TABLE "thing" ("id" INTEGER NOT NULL, CONSTRAINT "thing_pkey" PRIMARY KEY ("id"));',
   });
@@ -80,7 +80,7 @@ it('lets the engine diff migrations on a PostgreSQL shadow database and removes 
   expect(result.stdout).toMatch(/ALTER TABLE "thing" ADD COLUMN\s+"name" TEXT/);
   // The main database was not touched by the replayed migration.
   expect(await queryValue(opened, "SELECT to_regclass('thing') IS NULL")).toBe(true);
-  const after = await queryRows(opened, "SELECT datname FROM pg_database WHERE datname LIKE 'prisma_shadow_%'");
+  const after = await queryRows(opened, `SELECT datname FROM pg_database WHERE datname LIKE 'prisma_shadow_${process.pid}_%'`);
   expect(after).toEqual(before);
 });
 

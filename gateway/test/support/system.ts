@@ -5,12 +5,17 @@ import { PrismaClient as MembersClient } from '@mp/prisma/members';
 import { PrismaClient as HistoryClient } from '@mp/prisma/nickname-history';
 import { buildServer as buildMembers, createHttpPublisher, startOutboxRelay, type MembersServer, type OutboxRelay } from '@mp/members';
 import { buildServer as buildHistory, type HistoryServer } from '@mp/nickname-history';
-import { buildGateway, type GatewayServer } from '../../src/server.js';
+import { buildGateway, type GatewayDeps, type GatewayServer } from '../../src/server.js';
+
+export { loadPersistedDocuments } from '../../src/persisted-documents.js';
 
 const GATEWAY_SECRET = 'system-test-gateway-secret-0123456789';
 const EVENTS_SECRET = 'system-test-events-secret-0123456789a';
 
 export type DatabaseKind = 'postgres' | 'embedded';
+
+/** How the gateway faces clients. Default: introspection on, no GraphiQL (only its test needs the Vite build). */
+export type GatewayOptions = Partial<Pick<GatewayDeps, 'graphiql' | 'introspection' | 'persistedDocuments'>>;
 
 interface Store<Client> {
   client: Client;
@@ -78,7 +83,7 @@ export class TestSystem {
     readonly gatewayUrl: string,
   ) {}
 
-  static async start(kind: DatabaseKind): Promise<TestSystem> {
+  static async start(kind: DatabaseKind, gatewayOptions: GatewayOptions = {}): Promise<TestSystem> {
     const logger = pino({ level: process.env['LOG_LEVEL'] ?? 'silent' });
     const log = { log: [{ emit: 'event' as const, level: 'query' as const }] };
     const [members, history] = await Promise.all([
@@ -100,6 +105,10 @@ export class TestSystem {
       gatewaySecret: GATEWAY_SECRET,
       subgraphTimeoutMs: 5_000,
       subgraphUrls: { members: `${membersUrl}/graphql`, 'nickname-history': `${historyService.url}/graphql` },
+      graphiql: false,
+      introspection: true,
+      persistedDocuments: null,
+      ...gatewayOptions,
     });
     const gatewayUrl = `${await gateway.http.listen(0)}/graphql`;
     return new TestSystem(members, history, historyService, membersServer, `${membersUrl}/graphql`, relay, gateway, gatewayUrl);

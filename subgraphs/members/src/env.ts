@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { loadEnv, logLevelSchema, portSchema, positiveIntSchema, secretSchema } from '@mp/service-kit';
 
+/** Set AMQP_URL to publish through RabbitMQ; unset, the relay posts to nickname-history over HTTP. */
+const amqpEnv = {
+  AMQP_URL: z.url({ protocol: /^amqps?$/ }).optional(),
+  /** Prepended to the exchange and queue names (separate environments sharing one vhost). */
+  AMQP_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/).default(''),
+  AMQP_HEARTBEAT_SECONDS: positiveIntSchema.default(10),
+};
+
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: portSchema.default(4001),
@@ -17,9 +25,33 @@ export const envSchema = z.object({
   EVENTS_SECRET: secretSchema,
   EVENT_DELIVERY_TIMEOUT_MS: positiveIntSchema.default(5_000),
   OUTBOX_POLL_INTERVAL_MS: positiveIntSchema.default(500),
+  /** Published outbox rows are kept this long (for reconciliation), then pruned. */
+  OUTBOX_RETENTION_HOURS: z.coerce.number().positive().default(168),
+  OUTBOX_PRUNE_INTERVAL_MS: positiveIntSchema.default(60_000),
+  ...amqpEnv,
 });
 
 export type MembersEnv = z.infer<typeof envSchema>;
 
 /** The only place this service reads process.env. */
 export const readEnv = (): MembersEnv => loadEnv(envSchema, process.env);
+
+/** `npm run reconcile`: both databases, and the transport used to re-publish what is missing. */
+export const reconcileEnvSchema = z.object({
+  LOG_LEVEL: logLevelSchema.default('warn'),
+  MEMBERS_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  MEMBERS_DATA_DIR: z.string().default('.data/members'),
+  NICKNAME_HISTORY_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  NICKNAME_HISTORY_DATA_DIR: z.string().default('.data/nickname-history'),
+  NICKNAME_HISTORY_EVENTS_URL: z.url().default('http://127.0.0.1:4002/internal/events'),
+  /** Needed only for the HTTP transport (AMQP_URL unset). */
+  EVENTS_SECRET: secretSchema.optional(),
+  EVENT_DELIVERY_TIMEOUT_MS: positiveIntSchema.default(5_000),
+  /** `true`: report drift, change nothing. */
+  RECONCILE_DRY_RUN: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+  ...amqpEnv,
+});
+
+export type ReconcileEnv = z.infer<typeof reconcileEnvSchema>;
+
+export const readReconcileEnv = (): ReconcileEnv => loadEnv(reconcileEnvSchema, process.env);

@@ -2,6 +2,8 @@
 export { buildServer, type MembersServer, type MembersServerDeps } from './server.js';
 export { startOutboxRelay, DEFAULT_RELAY_OPTIONS, type OutboxRelay, type RelayOptions } from './outbox/relay.js';
 export { createHttpPublisher } from './outbox/http-publisher.js';
+export { createAmqpPublisher, type AmqpPublisher, type AmqpPublisherOptions } from './outbox/amqp-publisher.js';
+export { reconcile, type ReconcileReport, type ReconcileOptions, type MemberDrift } from './reconcile/reconcile.js';
 export type { EventPublisher } from './outbox/publisher.js';
-export { outboxBacklog } from './outbox/outbox-store.js';
+export { outboxBacklog, prunePublished } from './outbox/outbox-store.js';
 export { envSchema as membersEnvSchema } from './env.js';

@@ -3,7 +3,9 @@ import { applyMigrations, openDatabase, type DatabaseTarget } from '@mp/prisma';
 import { PrismaClient } from '@mp/prisma/members';
 import { readEnv } from './env.js';
 import { buildServer } from './server.js';
+import { memberEventsTopology } from '@mp/messaging';
 import { createHttpPublisher } from './outbox/http-publisher.js';
+import { createAmqpPublisher } from './outbox/amqp-publisher.js';
 import { DEFAULT_RELAY_OPTIONS, startOutboxRelay } from './outbox/relay.js';
 import { outboxBacklog } from './outbox/outbox-store.js';
 
@@ -18,18 +20,36 @@ const applied = await applyMigrations('members', database);
 logger.info({ database: target.kind, applied }, 'migrations applied');
 
 const db = new PrismaClient({ adapter: database.adapterFactory });
-const relay = startOutboxRelay(
-  db,
-  createHttpPublisher({ url: env.NICKNAME_HISTORY_EVENTS_URL, secret: env.EVENTS_SECRET, timeoutMs: env.EVENT_DELIVERY_TIMEOUT_MS }),
-  logger.child({ component: 'outbox-relay' }),
-  { ...DEFAULT_RELAY_OPTIONS, pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS },
-);
+// AMQP_URL selects RabbitMQ; without it events go straight to nickname-history over HTTP.
+const amqp = env.AMQP_URL
+  ? createAmqpPublisher({
+      url: env.AMQP_URL,
+      topology: memberEventsTopology(env.AMQP_PREFIX),
+      heartbeatSeconds: env.AMQP_HEARTBEAT_SECONDS,
+      confirmTimeoutMs: env.EVENT_DELIVERY_TIMEOUT_MS,
+      logger: logger.child({ component: 'amqp-publisher' }),
+    })
+  : null;
+const publisher =
+  amqp ?? createHttpPublisher({ url: env.NICKNAME_HISTORY_EVENTS_URL, secret: env.EVENTS_SECRET, timeoutMs: env.EVENT_DELIVERY_TIMEOUT_MS });
+logger.info({ transport: amqp ? 'amqp' : 'http' }, 'event transport selected');
+const relay = startOutboxRelay(db, publisher, logger.child({ component: 'outbox-relay' }), {
+  ...DEFAULT_RELAY_OPTIONS,
+  pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS,
+  retentionMs: env.OUTBOX_RETENTION_HOURS * 3_600_000,
+  pruneIntervalMs: env.OUTBOX_PRUNE_INTERVAL_MS,
+});
 const server = await buildServer({
   db,
   logger,
   gatewaySecret: env.GATEWAY_SECRET,
   eventsWritten: () => relay.wake(),
-  readiness: async () => ({ outbox: await outboxBacklog(db) }),
+  // Outbox lag is the operator's signal that events are not leaving; a broker outage does not
+  // make members unready (changes are still accepted and wait in the outbox).
+  readiness: async () => ({
+    outbox: await outboxBacklog(db),
+    eventTransport: amqp ? { kind: 'amqp', connected: amqp.connected } : { kind: 'http' },
+  }),
 });
 const url = await server.http.listen(env.PORT, env.HOST);
 logger.info({ url: `${url}/graphql` }, 'members subgraph ready');
@@ -37,6 +57,7 @@ logger.info({ url: `${url}/graphql` }, 'members subgraph ready');
 onShutdownSignal(logger, async () => {
   await server.close();
   await relay.stop();
+  await amqp?.close();
   await db.$disconnect();
   await database.close();
 });

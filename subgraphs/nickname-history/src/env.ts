@@ -14,6 +14,16 @@ export const envSchema = z.object({
   GATEWAY_SECRET: secretSchema,
   /** Only event batches carrying this secret (sent by members' relay) are accepted. */
   EVENTS_SECRET: secretSchema,
+  /** Set to consume NicknameChanged from RabbitMQ; unset, events arrive only over HTTP. */
+  AMQP_URL: z.url({ protocol: /^amqps?$/ }).optional(),
+  /** Prepended to the exchange and queue names; must match members' AMQP_PREFIX. */
+  AMQP_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/).default(''),
+  AMQP_HEARTBEAT_SECONDS: positiveIntSchema.default(10),
+  /** Unacknowledged messages in hand at once; also the largest batch stored in one statement. */
+  AMQP_PREFETCH: positiveIntSchema.default(100),
+  /** Deliveries of a failing message before it is moved to the dead-letter queue. */
+  EVENT_MAX_ATTEMPTS: positiveIntSchema.max(40).default(5),
+  EVENT_RETRY_DELAY_MS: positiveIntSchema.default(1_000),
 });
 
 export type HistoryEnv = z.infer<typeof envSchema>;

@@ -3,6 +3,8 @@ import { applyMigrations, openDatabase, type DatabaseTarget } from '@mp/prisma';
 import { PrismaClient } from '@mp/prisma/nickname-history';
 import { readEnv } from './env.js';
 import { buildServer } from './server.js';
+import { memberEventsTopology } from '@mp/messaging';
+import { startAmqpConsumer } from './intake/amqp-consumer.js';
 
 const env = readEnv();
 const logger = createLogger({ service: 'nickname-history', level: env.LOG_LEVEL });
@@ -15,12 +17,33 @@ const applied = await applyMigrations('nickname-history', database);
 logger.info({ database: target.kind, applied }, 'migrations applied');
 
 const db = new PrismaClient({ adapter: database.adapterFactory });
-const server = await buildServer({ db, logger, gatewaySecret: env.GATEWAY_SECRET, eventsSecret: env.EVENTS_SECRET });
+// AMQP_URL adds the RabbitMQ consumer; the HTTP intake stays available either way.
+const consumer = env.AMQP_URL
+  ? startAmqpConsumer(db, {
+      url: env.AMQP_URL,
+      topology: memberEventsTopology(env.AMQP_PREFIX),
+      heartbeatSeconds: env.AMQP_HEARTBEAT_SECONDS,
+      prefetch: env.AMQP_PREFETCH,
+      maxAttempts: env.EVENT_MAX_ATTEMPTS,
+      retryDelayMs: env.EVENT_RETRY_DELAY_MS,
+      logger: logger.child({ component: 'amqp-consumer' }),
+    })
+  : null;
+const server = await buildServer({
+  db,
+  logger,
+  gatewaySecret: env.GATEWAY_SECRET,
+  eventsSecret: env.EVENTS_SECRET,
+  // Queue and dead-letter depth are reported, not judged: a broker outage leaves the history
+  // readable, so it does not make this service unready.
+  readiness: async () => ({ events: consumer ? { transport: 'amqp', ...(await consumer.status()) } : { transport: 'http' } }),
+});
 const url = await server.http.listen(env.PORT, env.HOST);
 logger.info({ url: `${url}/graphql` }, 'nickname-history subgraph ready');
 
 onShutdownSignal(logger, async () => {
   await server.close();
+  await consumer?.close();
   await db.$disconnect();
   await database.close();
 });

@@ -29,6 +29,8 @@ export interface HistoryServerDeps {
   logger: Logger;
   gatewaySecret: string;
   eventsSecret: string;
+  /** Extra readiness details, e.g. queue and dead-letter depth. */
+  readiness?: () => Promise<Record<string, unknown>>;
 }
 
 export interface HistoryServer {
@@ -38,7 +40,7 @@ export interface HistoryServer {
   close(): Promise<void>;
 }
 
-export async function buildServer({ db, logger, gatewaySecret, eventsSecret }: HistoryServerDeps): Promise<HistoryServer> {
+export async function buildServer({ db, logger, gatewaySecret, eventsSecret, readiness }: HistoryServerDeps): Promise<HistoryServer> {
   const app = express();
   app.disable('x-powered-by');
   const http = createHttpServer(app);
@@ -57,7 +59,7 @@ export async function buildServer({ db, logger, gatewaySecret, eventsSecret }: H
   app.use(
     healthRoutes(async () => {
       await db.$queryRaw`SELECT 1`;
-      return {};
+      return (await readiness?.()) ?? {};
     }),
   );
   app.use(eventsRoute(db, eventsSecret, logger.child({ component: 'event-intake' })));

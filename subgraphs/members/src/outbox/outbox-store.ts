@@ -49,3 +49,17 @@ export async function outboxBacklog(db: MembersDb): Promise<{ pending: number; o
   const oldest = row?.oldest ?? null;
   return { pending: Number(row?.pending ?? 0), oldestPendingAgeMs: oldest ? Date.now() - oldest.getTime() : null };
 }
+
+/**
+ * Deletes published rows older than the retention, a bounded chunk per call so one prune never
+ * holds many row locks. Unpublished rows are never pruned, however old.
+ */
+export async function prunePublished(db: MembersDb, retentionMs: number, limit = 5_000): Promise<number> {
+  return db.$executeRaw`
+    DELETE FROM outbox_event
+     WHERE id IN (
+       SELECT id FROM outbox_event
+        WHERE published_at < now() - ${retentionMs} * interval '1 millisecond'
+        LIMIT ${limit}
+        FOR UPDATE SKIP LOCKED)`;
+}

@@ -1,7 +1,7 @@
 import type { Logger } from '@mp/service-kit';
 import type { MembersDb } from '../data/members-repository.js';
 import type { EventPublisher } from './publisher.js';
-import { claimDueEvents, markPublished, scheduleRetry } from './outbox-store.js';
+import { claimDueEvents, markPublished, prunePublished, scheduleRetry } from './outbox-store.js';
 
 export interface RelayOptions {
   batchSize: number;
@@ -11,6 +11,10 @@ export interface RelayOptions {
   leaseMs: number;
   retryBaseMs: number;
   retryMaxMs: number;
+  /** Published rows older than this are deleted; unset keeps them forever. */
+  retentionMs?: number;
+  /** How often a relay prunes (default: once a minute). */
+  pruneIntervalMs?: number;
 }
 
 export const DEFAULT_RELAY_OPTIONS: RelayOptions = {
@@ -82,8 +86,26 @@ export function startOutboxRelay(
       };
     });
 
+  let lastPrune = 0;
+  const pruneIfDue = async () => {
+    if (options.retentionMs === undefined || Date.now() - lastPrune < (options.pruneIntervalMs ?? 60_000)) return;
+    lastPrune = Date.now();
+    let pruned = 0;
+    let chunk: number;
+    do {
+      chunk = await prunePublished(db, options.retentionMs);
+      pruned += chunk;
+    } while (chunk > 0 && running);
+    if (pruned > 0) logger.info({ pruned, retentionMs: options.retentionMs }, 'pruned published outbox events');
+  };
+
   const loop = async () => {
     while (running) {
+      try {
+        await pruneIfDue();
+      } catch (error) {
+        logger.warn({ err: error }, 'outbox pruning failed; will retry');
+      }
       try {
         wakePending = false;
         const delivered = await drainOnce();

@@ -1,0 +1,2 @@
+/** The built GraphiQL app (index.html, scripts, styles, Monaco workers), written by `vite build`. */
+export declare const graphiqlAssetsDir: string;

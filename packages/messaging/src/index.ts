@@ -1,0 +1,5 @@
+// AMQP plumbing shared by members (publisher) and nickname-history (consumer): the topology in
+// one place, the dead-letter headers, and a connection that re-establishes itself.
+export * from './topology.js';
+export * from './dead-letter.js';
+export * from './reconnecting-connection.js';
