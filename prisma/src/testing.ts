@@ -1,6 +1,9 @@
 // Throwaway databases on a real PostgreSQL server, for tests.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { openDatabase, type OpenedDatabase } from './open-database.js';
+import { applyMigrations } from './migrations.js';
+import type { DatabaseName } from './databases.js';
 
 export const defaultTestPostgresUrl = 'postgresql://postgres@127.0.0.1:5432/postgres';
 
@@ -36,5 +39,45 @@ export async function createTestDatabase(prefix: string): Promise<TestDatabase> 
   return {
     url: url.toString(),
     drop: () => (dropped ??= runOnServer(baseUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)),
+  };
+}
+
+/** A Prisma client created with `log: [{ emit: 'event', level: 'query' }]`. */
+export interface QueryLoggingClient {
+  $on(event: 'query', callback: (event: { query: string }) => void): void;
+  $disconnect(): Promise<void>;
+}
+
+export interface MigratedTestDatabase<Client> {
+  client: Client;
+  /** Every SQL statement the client sent; tests reset it with `statements.length = 0`. */
+  statements: string[];
+  close: () => Promise<void>;
+}
+
+/**
+ * One of the services' databases, migrated and empty: a throwaway database on the real
+ * PostgreSQL, or an in-memory embedded one. Counts statements so tests can assert batching.
+ */
+export async function openMigratedTestDatabase<Client extends QueryLoggingClient>(
+  name: DatabaseName,
+  kind: 'postgres' | 'embedded',
+  createClient: (database: OpenedDatabase) => Client,
+): Promise<MigratedTestDatabase<Client>> {
+  const throwaway = kind === 'postgres' ? await createTestDatabase(`test_${name.replace('-', '_')}`) : null;
+  const target = throwaway ? ({ kind: 'postgres', url: throwaway.url } as const) : ({ kind: 'embedded', dataDir: null } as const);
+  const database = await openDatabase(target, { poolSize: 20 });
+  await applyMigrations(name, database);
+  const client = createClient(database);
+  const statements: string[] = [];
+  client.$on('query', (event) => statements.push(event.query));
+  return {
+    client,
+    statements,
+    close: async () => {
+      await client.$disconnect();
+      await database.close();
+      await throwaway?.drop();
+    },
   };
 }

@@ -1,6 +1,5 @@
 import { pino, type Logger } from 'pino';
-import { applyMigrations, openDatabase, type OpenedDatabase } from '@mp/prisma';
-import { createTestDatabase, type TestDatabase } from '@mp/prisma/testing';
+import { openMigratedTestDatabase, type MigratedTestDatabase } from '@mp/prisma/testing';
 import { PrismaClient as MembersClient } from '@mp/prisma/members';
 import { PrismaClient as HistoryClient } from '@mp/prisma/nickname-history';
 import { buildServer as buildMembers, createHttpPublisher, startOutboxRelay, type MembersServer, type OutboxRelay } from '@mp/members';
@@ -17,35 +16,7 @@ export type DatabaseKind = 'postgres' | 'embedded';
 /** How the gateway faces clients. Default: introspection on, no GraphiQL (only its test needs the Vite build). */
 export type GatewayOptions = Partial<Pick<GatewayDeps, 'graphiql' | 'introspection' | 'persistedDocuments'>>;
 
-interface Store<Client> {
-  client: Client;
-  statements: string[];
-  close(): Promise<void>;
-}
-
-async function openStore<Client extends { $disconnect(): Promise<void> }>(
-  name: 'members' | 'nickname-history',
-  kind: DatabaseKind,
-  createClient: (database: OpenedDatabase) => Client & { $on(event: 'query', cb: (e: { query: string }) => void): void },
-): Promise<Store<Client>> {
-  const throwaway: TestDatabase | null = kind === 'postgres' ? await createTestDatabase(`system_${name.replace('-', '_')}`) : null;
-  const database = await openDatabase(throwaway ? { kind: 'postgres', url: throwaway.url } : { kind: 'embedded', dataDir: null }, {
-    poolSize: 20,
-  });
-  await applyMigrations(name, database);
-  const client = createClient(database);
-  const statements: string[] = [];
-  client.$on('query', (event) => statements.push(event.query));
-  return {
-    client,
-    statements,
-    close: async () => {
-      await client.$disconnect();
-      await database.close();
-      await throwaway?.drop();
-    },
-  };
-}
+type Store<Client> = MigratedTestDatabase<Client>;
 
 /** nickname-history on a fixed port that can be stopped and started again, as in an outage. */
 class RestartableHistory {
@@ -87,8 +58,8 @@ export class TestSystem {
     const logger = pino({ level: process.env['LOG_LEVEL'] ?? 'silent' });
     const log = { log: [{ emit: 'event' as const, level: 'query' as const }] };
     const [members, history] = await Promise.all([
-      openStore('members', kind, (db) => new MembersClient({ adapter: db.adapterFactory, ...log })),
-      openStore('nickname-history', kind, (db) => new HistoryClient({ adapter: db.adapterFactory, ...log })),
+      openMigratedTestDatabase('members', kind, (db) => new MembersClient({ adapter: db.adapterFactory, ...log })),
+      openMigratedTestDatabase('nickname-history', kind, (db) => new HistoryClient({ adapter: db.adapterFactory, ...log })),
     ]);
     const historyService = new RestartableHistory(history.client, logger);
     await historyService.start();

@@ -8,3 +8,4 @@ export * from './shutdown.js';
 export * from './scalars.js';
 export * from './pagination.js';
 export * from './request-context.js';
+export * from './subgraph-server.js';

@@ -1,5 +1,4 @@
-import { applyMigrations, openDatabase } from '@mp/prisma';
-import { createTestDatabase } from '@mp/prisma/testing';
+import { openMigratedTestDatabase } from '@mp/prisma/testing';
 import { PrismaClient } from '@mp/prisma/nickname-history';
 
 export interface HistoryTestDb {
@@ -11,19 +10,10 @@ export interface HistoryTestDb {
 
 /** A migrated, throwaway nickname-history database on the real PostgreSQL at 127.0.0.1:5432. */
 export async function createHistoryTestDb(): Promise<HistoryTestDb> {
-  const throwaway = await createTestDatabase('history_test');
-  const database = await openDatabase({ kind: 'postgres', url: throwaway.url });
-  await applyMigrations('nickname-history', database);
-  const db = new PrismaClient({ adapter: database.adapterFactory, log: [{ emit: 'event', level: 'query' }] });
-  const statements: string[] = [];
-  db.$on('query', (event) => statements.push(event.query));
-  return {
-    db,
-    statements,
-    close: async () => {
-      await db.$disconnect();
-      await database.close();
-      await throwaway.drop();
-    },
-  };
+  const { client, statements, close } = await openMigratedTestDatabase(
+    'nickname-history',
+    'postgres',
+    (database) => new PrismaClient({ adapter: database.adapterFactory, log: [{ emit: 'event', level: 'query' }] }),
+  );
+  return { db: client, statements, close };
 }

@@ -1,0 +1,87 @@
+import express, { type ErrorRequestHandler, type Router } from 'express';
+import type { DocumentNode } from 'graphql';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
+import { createErrorMasker } from './errors.js';
+import { healthRoutes, type ReadinessCheck } from './health.js';
+import { createHttpServer, type HttpServer } from './http-server.js';
+import type { Logger } from './logger.js';
+import { requestLogger } from './request-context.js';
+import { GATEWAY_SECRET_HEADER, requireSharedSecret } from './shared-secret.js';
+
+export interface SubgraphServerOptions<TContext extends object> {
+  typeDefs: DocumentNode;
+  /** The subgraph's codegen-typed resolver map. */
+  resolvers: object;
+  logger: Logger;
+  gatewaySecret: string;
+  /** Builds the per-request context (fresh DataLoaders) for a request's logger. */
+  createContext(logger: Logger): TContext;
+  ready: ReadinessCheck;
+  /** Extra internal routes (e.g. event intake) with their own authentication. */
+  routes?: Router[];
+}
+
+export interface SubgraphServer<TContext extends object> {
+  apollo: ApolloServer<TContext>;
+  http: HttpServer;
+  close(): Promise<void>;
+}
+
+/**
+ * A federation subgraph on Express 5: answers `/graphql` only for the gateway's secret, masks
+ * unexpected errors, serves `/healthz` and `/readyz`, and drains in-flight requests on close.
+ */
+export async function startSubgraphServer<TContext extends object>(
+  options: SubgraphServerOptions<TContext>,
+): Promise<SubgraphServer<TContext>> {
+  const { logger } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  const http = createHttpServer(app);
+  const apollo = new ApolloServer<TContext>({
+    schema: buildSubgraphSchema([
+      { typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap<TContext> },
+    ]),
+    formatError: createErrorMasker(logger),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer: http.server }),
+      ApolloServerPluginLandingPageDisabled(),
+      // Traces are for Apollo Studio, which this system does not report to.
+      ApolloServerPluginInlineTraceDisabled(),
+    ],
+  });
+  await apollo.start();
+
+  app.use(healthRoutes(options.ready));
+  for (const route of options.routes ?? []) app.use(route);
+  app.use(
+    '/graphql',
+    requireSharedSecret(GATEWAY_SECRET_HEADER, options.gatewaySecret),
+    express.json({ limit: '100kb' }),
+    expressMiddleware(apollo, {
+      context: ({ req }) => Promise.resolve(options.createContext(requestLogger(logger, req.headers))),
+    }),
+  );
+  const handleError: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
+    logger.error({ err }, 'request failed');
+    res.status(500).json({ error: 'internal error' });
+  };
+  app.use(handleError);
+
+  return {
+    apollo,
+    http,
+    close: async () => {
+      await apollo.stop();
+      await http.close();
+    },
+  };
+}
