@@ -17,10 +17,12 @@ const gateway = await buildGateway({
   introspection,
   persistedDocuments: manifestPath ? { manifest: await loadPersistedDocuments(manifestPath), trustedOnly: env.TRUSTED_DOCUMENTS_ONLY } : null,
 });
+// Registered before announcing readiness: a signal that arrives right after must not kill
+// the process uncleaned.
+onShutdownSignal(logger, () => gateway.close());
+
 const url = await gateway.http.listen(env.PORT, env.HOST);
 logger.info(
   { url: `${url}/graphql`, ...(graphiql ? { graphiql: `${url}/graphiql/` } : {}), trustedDocumentsOnly: env.TRUSTED_DOCUMENTS_ONLY },
   'gateway ready',
 );
-
-onShutdownSignal(logger, () => gateway.close());

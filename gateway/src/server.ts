@@ -63,6 +63,8 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayServer> {
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError: createErrorMasker(logger),
+    // main.ts owns shutdown; Apollo's own handlers would re-raise the signal mid-cleanup.
+    stopOnTerminationSignals: false,
     introspection: deps.introspection,
     // Trusted documents replace APQ: only the manifest may name documents, clients cannot register.
     persistedQueries: deps.persistedDocuments?.trustedOnly ? false : undefined,

@@ -1,10 +1,17 @@
 import type { Logger } from './logger.js';
 
-/** Runs `stop` once on SIGINT/SIGTERM so Ctrl-C closes servers and databases cleanly. */
+/**
+ * SIGINT/SIGTERM run `stop` once so Ctrl-C closes servers and databases cleanly; a second signal
+ * while stopping forces the exit. The listeners stay registered until then, so a loader's own
+ * default handler (which exits as soon as no listener is left) cannot cut the shutdown short.
+ */
 export function onShutdownSignal(logger: Logger, stop: () => Promise<void>): void {
   let stopping = false;
   const handle = (signal: NodeJS.Signals) => {
-    if (stopping) return;
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting without waiting');
+      process.exit(130);
+    }
     stopping = true;
     logger.info({ signal }, 'shutting down');
     stop().then(
@@ -15,6 +22,6 @@ export function onShutdownSignal(logger: Logger, stop: () => Promise<void>): voi
       },
     );
   };
-  process.once('SIGINT', handle);
-  process.once('SIGTERM', handle);
+  process.on('SIGINT', handle);
+  process.on('SIGTERM', handle);
 }

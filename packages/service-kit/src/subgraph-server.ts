@@ -51,6 +51,8 @@ export async function startSubgraphServer<TContext extends object>(
       { typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap<TContext> },
     ]),
     formatError: createErrorMasker(logger),
+    // main.ts owns shutdown; Apollo's own handlers would re-raise the signal mid-cleanup.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: http.server }),
       ApolloServerPluginLandingPageDisabled(),

@@ -51,9 +51,8 @@ const server = await buildServer({
     eventTransport: amqp ? { kind: 'amqp', connected: amqp.connected } : { kind: 'http' },
   }),
 });
-const url = await server.http.listen(env.PORT, env.HOST);
-logger.info({ url: `${url}/graphql` }, 'members subgraph ready');
-
+// Registered before announcing readiness: a signal that arrives right after must not kill
+// the process uncleaned.
 onShutdownSignal(logger, async () => {
   await server.close();
   await relay.stop();
@@ -61,3 +60,6 @@ onShutdownSignal(logger, async () => {
   await db.$disconnect();
   await database.close();
 });
+
+const url = await server.http.listen(env.PORT, env.HOST);
+logger.info({ url: `${url}/graphql` }, 'members subgraph ready');

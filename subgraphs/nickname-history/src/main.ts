@@ -38,12 +38,14 @@ const server = await buildServer({
   // readable, so it does not make this service unready.
   readiness: async () => ({ events: consumer ? { transport: 'amqp', ...(await consumer.status()) } : { transport: 'http' } }),
 });
-const url = await server.http.listen(env.PORT, env.HOST);
-logger.info({ url: `${url}/graphql` }, 'nickname-history subgraph ready');
-
+// Registered before announcing readiness: a signal that arrives right after must not kill
+// the process uncleaned.
 onShutdownSignal(logger, async () => {
   await server.close();
   await consumer?.close();
   await db.$disconnect();
   await database.close();
 });
+
+const url = await server.http.listen(env.PORT, env.HOST);
+logger.info({ url: `${url}/graphql` }, 'nickname-history subgraph ready');
