@@ -16,6 +16,8 @@ export const envSchema = z
     GATEWAY_SECRET: secretSchema,
     /** A slow subgraph fails its part of the response instead of holding the whole request. */
     SUBGRAPH_TIMEOUT_MS: positiveIntSchema.default(5_000),
+    /** How long a tripped subgraph circuit fails fast before a trial request. */
+    SUBGRAPH_CIRCUIT_RESET_MS: positiveIntSchema.default(10_000),
     /** GraphiQL at /graphiql. Default: as introspection. */
     GRAPHIQL_ENABLED: flagSchema,
     /** Schema introspection. Default: on unless NODE_ENV=production. GraphiQL needs it. */

@@ -2,6 +2,7 @@ import { createLogger, onShutdownSignal } from '@mp/service-kit';
 import { exposure, readEnv } from './env.js';
 import { loadPersistedDocuments } from './persisted-documents.js';
 import { buildGateway } from './server.js';
+import { DEFAULT_CIRCUIT } from './subgraph-fetcher.js';
 
 const env = readEnv();
 const logger = createLogger({ service: 'gateway', level: env.LOG_LEVEL });
@@ -13,6 +14,7 @@ const gateway = await buildGateway({
   subgraphUrls: { members: env.MEMBERS_URL, 'nickname-history': env.NICKNAME_HISTORY_URL },
   gatewaySecret: env.GATEWAY_SECRET,
   subgraphTimeoutMs: env.SUBGRAPH_TIMEOUT_MS,
+  circuit: { ...DEFAULT_CIRCUIT, resetTimeoutMs: env.SUBGRAPH_CIRCUIT_RESET_MS },
   graphiql,
   introspection,
   persistedDocuments: manifestPath ? { manifest: await loadPersistedDocuments(manifestPath), trustedOnly: env.TRUSTED_DOCUMENTS_ONLY } : null,

@@ -10,7 +10,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { createErrorMasker, createHttpServer, healthRoutes, type HttpServer, type Logger } from '@mp/service-kit';
 import { graphiqlAssetsDir } from '@mp/graphiql';
 import { AuthenticatedDataSource } from './authenticated-data-source.js';
-import { createSubgraphFetcher } from './subgraph-fetcher.js';
+import { createSubgraphFetcher, type CircuitOptions, type SubgraphFetcher } from './subgraph-fetcher.js';
 import { graphiqlRoute } from './graphiql-route.js';
 import { graphqlHttpErrors, requireJsonPost } from './http-guards.js';
 import { persistedDocuments, type PersistedDocumentsOptions } from './persisted-documents-middleware.js';
@@ -27,6 +27,8 @@ export interface GatewayDeps {
   subgraphUrls: Record<SubgraphName, string>;
   gatewaySecret: string;
   subgraphTimeoutMs: number;
+  /** Per-subgraph circuit breaker; defaults to DEFAULT_CIRCUIT. */
+  circuit?: CircuitOptions;
   supergraphSdl?: string;
   /** Serve the bundled GraphiQL explorer at /graphiql (needs `introspection`). */
   graphiql: boolean;
@@ -46,15 +48,17 @@ const isSubgraphName = (name: string): name is SubgraphName => (SUBGRAPH_NAMES a
 export async function buildGateway(deps: GatewayDeps): Promise<GatewayServer> {
   const { logger, subgraphUrls, gatewaySecret, subgraphTimeoutMs } = deps;
   if (deps.graphiql && !deps.introspection) throw new Error('GraphiQL needs introspection');
+  const fetcherFor = (name: SubgraphName) => createSubgraphFetcher(name, subgraphTimeoutMs, logger, deps.circuit);
+  const fetchers: Record<SubgraphName, SubgraphFetcher> = {
+    members: fetcherFor('members'),
+    'nickname-history': fetcherFor('nickname-history'),
+  };
   const gateway = new ApolloGateway({
     supergraphSdl: deps.supergraphSdl ?? readSupergraphSdl(),
     logger: logger.child({ component: 'apollo-gateway' }),
-    buildService: ({ name, url }) => {
-      const routingUrl = isSubgraphName(name) ? subgraphUrls[name] : url;
-      return new AuthenticatedDataSource(
-        { url: routingUrl, fetcher: createSubgraphFetcher(name, subgraphTimeoutMs) },
-        gatewaySecret,
-      );
+    buildService: ({ name }) => {
+      if (!isSubgraphName(name)) throw new Error(`supergraph names an unknown subgraph: ${name}`);
+      return new AuthenticatedDataSource({ url: subgraphUrls[name], fetcher: fetchers[name].fetcher }, gatewaySecret);
     },
   });
   const app = express();
@@ -73,7 +77,12 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayServer> {
   });
   await apollo.start();
 
-  app.use(healthRoutes(() => Promise.resolve({})));
+  // Circuit states tell operators which subgraph the gateway is currently failing fast.
+  app.use(
+    healthRoutes(() =>
+      Promise.resolve({ subgraphs: Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, fetchers[name].state()])) }),
+    ),
+  );
   if (deps.graphiql) app.use('/graphiql', graphiqlRoute(graphiqlAssetsDir));
   app.use(
     '/graphql',
@@ -90,6 +99,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayServer> {
     close: async () => {
       await apollo.stop();
       await http.close();
+      for (const name of SUBGRAPH_NAMES) fetchers[name].shutdown();
     },
   };
 }
