@@ -64,7 +64,7 @@ export async function insertMember(db: MembersDb, input: NewMember): Promise<Mem
 
 export type NicknameUpdate =
   | { kind: 'changed'; member: MemberRow; previousNickname: string }
-  | { kind: 'unchanged'; member: MemberRow }
+  | { kind: 'unchanged' }
   | { kind: 'not-found' };
 
 /**
@@ -79,11 +79,11 @@ export async function updateNickname(
   changedAt: Date,
 ): Promise<NicknameUpdate> {
   return db.$transaction(async (tx) => {
-    const locked = await tx.$queryRaw<{ id: string }[]>`
-      SELECT id FROM member WHERE id = ${memberId}::uuid FOR UPDATE`;
-    if (locked.length === 0) return { kind: 'not-found' };
-    const current = await tx.member.findUniqueOrThrow({ where: { id: memberId } });
-    if (current.nickname === nickname) return { kind: 'unchanged', member: current };
+    // One statement locks the row and reads the nickname the change replaces.
+    const [current] = await tx.$queryRaw<{ nickname: string }[]>`
+      SELECT nickname FROM member WHERE id = ${memberId}::uuid FOR UPDATE`;
+    if (!current) return { kind: 'not-found' };
+    if (current.nickname === nickname) return { kind: 'unchanged' };
     const member = await tx.member.update({
       where: { id: memberId },
       data: { nickname, nicknameKey, nicknameVersion: { increment: 1 } },
