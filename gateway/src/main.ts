@@ -1,30 +1,46 @@
-import { createLogger, onShutdownSignal } from '@mp/service-kit';
+import { createLogger, onShutdownSignal, startupPhases } from '@mp/service-kit';
 import { exposure, readEnv } from './env.js';
 import { loadPersistedDocuments } from './persisted-documents.js';
 import { buildGateway } from './server.js';
 import { DEFAULT_CIRCUIT } from './subgraph-fetcher.js';
 
+const startup = startupPhases();
 const env = readEnv();
 const logger = createLogger({ service: 'gateway', level: env.LOG_LEVEL });
 const manifestPath = env.PERSISTED_DOCUMENTS_MANIFEST;
 const { graphiql, introspection } = exposure(env);
 
-const gateway = await buildGateway({
-  logger,
-  subgraphUrls: { members: env.MEMBERS_URL, 'nickname-history': env.NICKNAME_HISTORY_URL },
-  gatewaySecret: env.GATEWAY_SECRET,
-  subgraphTimeoutMs: env.SUBGRAPH_TIMEOUT_MS,
-  circuit: { ...DEFAULT_CIRCUIT, resetTimeoutMs: env.SUBGRAPH_CIRCUIT_RESET_MS },
-  graphiql,
-  introspection,
-  persistedDocuments: manifestPath ? { manifest: await loadPersistedDocuments(manifestPath), trustedOnly: env.TRUSTED_DOCUMENTS_ONLY } : null,
-});
+const persistedDocuments = manifestPath
+  ? { manifest: await loadPersistedDocuments(manifestPath), trustedOnly: env.TRUSTED_DOCUMENTS_ONLY }
+  : null;
+const gateway = await startup.time('apollo', () =>
+  buildGateway({
+    logger,
+    subgraphUrls: { members: env.MEMBERS_URL, 'nickname-history': env.NICKNAME_HISTORY_URL },
+    gatewaySecret: env.GATEWAY_SECRET,
+    subgraphTimeoutMs: env.SUBGRAPH_TIMEOUT_MS,
+    circuit: { ...DEFAULT_CIRCUIT, resetTimeoutMs: env.SUBGRAPH_CIRCUIT_RESET_MS },
+    graphiql,
+    introspection,
+    persistedDocuments,
+  }),
+);
 // Registered before announcing readiness: a signal that arrives right after must not kill
 // the process uncleaned.
 onShutdownSignal(logger, () => gateway.close());
 
+// Listening at once lets probes see the process alive (/healthz) while /readyz and /graphql
+// answer 503 until every subgraph has answered.
 const url = await gateway.http.listen(env.PORT, env.HOST);
-logger.info(
-  { url: `${url}/graphql`, ...(graphiql ? { graphiql: `${url}/graphiql/` } : {}), trustedDocumentsOnly: env.TRUSTED_DOCUMENTS_ONLY },
-  'gateway ready',
+logger.info({ url, startup: startup.summary() }, 'gateway listening, waiting for subgraphs');
+void gateway.ready.then(() =>
+  logger.info(
+    {
+      url: `${url}/graphql`,
+      ...(graphiql ? { graphiql: `${url}/graphiql/` } : {}),
+      trustedDocumentsOnly: env.TRUSTED_DOCUMENTS_ONLY,
+      startup: startup.summary(),
+    },
+    'gateway ready',
+  ),
 );

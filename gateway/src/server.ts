@@ -12,6 +12,8 @@ import { graphiqlAssetsDir } from '@mp/graphiql';
 import { AuthenticatedDataSource } from './authenticated-data-source.js';
 import { createSubgraphFetcher, type CircuitOptions, type SubgraphFetcher } from './subgraph-fetcher.js';
 import { graphiqlRoute } from './graphiql-route.js';
+import { createStartupGate } from './startup-gate.js';
+import { rootRoute } from './root-route.js';
 import { graphqlHttpErrors, requireJsonPost } from './http-guards.js';
 import { persistedDocuments, type PersistedDocumentsOptions } from './persisted-documents-middleware.js';
 import type { GatewayContext } from './context.js';
@@ -40,6 +42,8 @@ export interface GatewayDeps {
 export interface GatewayServer {
   apollo: ApolloServer<GatewayContext>;
   http: HttpServer;
+  /** Resolves once every subgraph has answered; until then GraphQL requests and /readyz get 503. */
+  ready: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -76,16 +80,21 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayServer> {
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer: http.server }), ApolloServerPluginLandingPageDisabled()],
   });
   await apollo.start();
+  const startupGate = createStartupGate({ subgraphUrls, gatewaySecret, logger: logger.child({ component: 'startup-gate' }) });
 
   // Circuit states tell operators which subgraph the gateway is currently failing fast.
   app.use(
-    healthRoutes(() =>
-      Promise.resolve({ subgraphs: Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, fetchers[name].state()])) }),
-    ),
+    healthRoutes(() => {
+      const waitingFor = startupGate.waitingFor();
+      if (waitingFor.length > 0) return Promise.reject(new Error(`waiting for subgraphs: ${waitingFor.join(', ')}`));
+      return Promise.resolve({ subgraphs: Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, fetchers[name].state()])) });
+    }),
   );
+  app.get('/', rootRoute({ graphiql: deps.graphiql }));
   if (deps.graphiql) app.use('/graphiql', graphiqlRoute(graphiqlAssetsDir));
   app.use(
     '/graphql',
+    startupGate.holdRequests,
     requireJsonPost,
     express.json({ limit: '100kb' }),
     ...(deps.persistedDocuments ? [persistedDocuments(deps.persistedDocuments)] : []),
@@ -96,7 +105,9 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayServer> {
   return {
     apollo,
     http,
+    ready: startupGate.ready,
     close: async () => {
+      startupGate.stop();
       await apollo.stop();
       await http.close();
       for (const name of SUBGRAPH_NAMES) fetchers[name].shutdown();

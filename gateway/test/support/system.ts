@@ -82,6 +82,7 @@ export class TestSystem {
       ...gatewayOptions,
     });
     const gatewayUrl = `${await gateway.http.listen(0)}/graphql`;
+    await gateway.ready;
     return new TestSystem(members, history, historyService, membersServer, `${membersUrl}/graphql`, relay, gateway, gatewayUrl);
   }
 

@@ -1,0 +1,107 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
+import { buildGateway, type GatewayServer } from '../src/server.js';
+
+// Stand-in subgraphs on ports reserved before the gateway starts, started only later: the
+// gateway comes up first, as it does when every service starts at once.
+const SECRET = 'startup-gate-test-secret-0123456789abcdef';
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+class StandInSubgraph {
+  received = 0;
+  private server: Server | null = null;
+  constructor(readonly port: number) {}
+  get url() {
+    return `http://127.0.0.1:${this.port}/graphql`;
+  }
+  async start(answer: (secret: string | undefined) => number = (secret) => (secret === SECRET ? 200 : 401)) {
+    this.server = createServer((req, res) => {
+      this.received += 1;
+      req.resume();
+      res.writeHead(answer(req.headers['x-gateway-secret'] as string | undefined), { 'content-type': 'application/json' });
+      res.end('{"data":{"__typename":"Query"}}');
+    });
+    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
+  }
+  async stop() {
+    this.server?.closeAllConnections();
+    await new Promise((resolve) => (this.server ? this.server.close(resolve) : resolve(undefined)));
+  }
+}
+
+const post = (url: string) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+
+describe('gateway start-up gate', () => {
+  let members: StandInSubgraph;
+  let history: StandInSubgraph;
+  let gateway: GatewayServer;
+  let origin: string;
+
+  beforeEach(async () => {
+    members = new StandInSubgraph(await freePort());
+    history = new StandInSubgraph(await freePort());
+    gateway = await buildGateway({
+      logger: pino({ level: 'silent' }),
+      gatewaySecret: SECRET,
+      subgraphTimeoutMs: 1_000,
+      subgraphUrls: { members: members.url, 'nickname-history': history.url },
+      // A breaker this touchy opens on the first failures: start-up must not cause any.
+      circuit: { volumeThreshold: 1, errorThresholdPercentage: 1, resetTimeoutMs: 60_000 },
+      graphiql: false,
+      introspection: true,
+      persistedDocuments: null,
+    });
+    origin = await gateway.http.listen(0);
+  });
+  afterEach(async () => {
+    await gateway.close();
+    await Promise.all([members.stop(), history.stop()]);
+  });
+
+  it('answers 503 (readyz and GraphQL) until every subgraph answers, then serves with every circuit closed', async () => {
+    const early = await post(`${origin}/graphql`);
+    expect(early.status).toBe(503);
+    expect(early.headers.get('retry-after')).toBe('1');
+    expect(await early.json()).toEqual({
+      errors: [{ message: 'The gateway is starting: waiting for members, nickname-history', extensions: { code: 'SERVICE_UNAVAILABLE' } }],
+    });
+    expect((await fetch(`${origin}/healthz`)).status).toBe(200);
+    const notReady = await fetch(`${origin}/readyz`);
+    expect(notReady.status).toBe(503);
+    expect(await notReady.json()).toMatchObject({ reason: 'waiting for subgraphs: members, nickname-history' });
+
+    await members.start();
+    const deadline = Date.now() + 5_000;
+    while (members.received === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect((await fetch(`${origin}/readyz`)).status).toBe(503);
+    expect((await post(`${origin}/graphql`)).status).toBe(503);
+
+    await history.start();
+    await gateway.ready;
+    const ready = await fetch(`${origin}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', subgraphs: { members: 'closed', 'nickname-history': 'closed' } });
+    expect(await (await post(`${origin}/graphql`)).json()).toEqual({ data: { __typename: 'Query' } });
+  });
+
+  it('is not fooled by a subgraph that refuses the gateway secret', async () => {
+    await members.start();
+    await history.start(() => 401);
+    const deadline = Date.now() + 1_000;
+    while (history.received < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(history.received).toBeGreaterThanOrEqual(2);
+    expect((await fetch(`${origin}/readyz`)).status).toBe(503);
+    expect(await (await post(`${origin}/graphql`)).json()).toMatchObject({
+      errors: [{ message: 'The gateway is starting: waiting for nickname-history' }],
+    });
+  });
+});
