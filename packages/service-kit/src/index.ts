@@ -9,3 +9,4 @@ export * from './scalars.js';
 export * from './pagination.js';
 export * from './request-context.js';
 export * from './subgraph-server.js';
+export * from './startup-phases.js';

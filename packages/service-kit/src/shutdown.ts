@@ -4,11 +4,14 @@ import type { Logger } from './logger.js';
  * SIGINT/SIGTERM run `stop` once so Ctrl-C closes servers and databases cleanly; a second signal
  * while stopping forces the exit. The listeners stay registered until then, so a loader's own
  * default handler (which exits as soon as no listener is left) cannot cut the shutdown short.
+ * A process started by a supervisor with an IPC channel (`npm start`) also stops cleanly when
+ * that channel closes: its supervisor is gone, even if it was killed without a word.
  */
 export function onShutdownSignal(logger: Logger, stop: () => Promise<void>): void {
   let stopping = false;
-  const handle = (signal: NodeJS.Signals) => {
+  const handle = (signal: NodeJS.Signals | 'supervisor-gone') => {
     if (stopping) {
+      if (signal === 'supervisor-gone') return;
       logger.warn({ signal }, 'second signal: exiting without waiting');
       process.exit(130);
     }
@@ -24,4 +27,9 @@ export function onShutdownSignal(logger: Logger, stop: () => Promise<void>): voi
   };
   process.on('SIGINT', handle);
   process.on('SIGTERM', handle);
+  if (process.channel) {
+    // The channel must not keep the process alive by itself.
+    process.channel.unref();
+    process.once('disconnect', () => handle('supervisor-gone'));
+  }
 }

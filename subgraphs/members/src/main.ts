@@ -1,4 +1,4 @@
-import { createLogger, onShutdownSignal } from '@mp/service-kit';
+import { createLogger, onShutdownSignal, startupPhases } from '@mp/service-kit';
 import { applyMigrations, openDatabase, type DatabaseTarget } from '@mp/prisma';
 import { PrismaClient } from '@mp/prisma/members';
 import { readEnv } from './env.js';
@@ -9,14 +9,15 @@ import { createAmqpPublisher } from './outbox/amqp-publisher.js';
 import { DEFAULT_RELAY_OPTIONS, startOutboxRelay } from './outbox/relay.js';
 import { outboxBacklog } from './outbox/outbox-store.js';
 
+const startup = startupPhases();
 const env = readEnv();
 const logger = createLogger({ service: 'members', level: env.LOG_LEVEL });
 
 const target: DatabaseTarget = env.MEMBERS_DATABASE_URL
   ? { kind: 'postgres', url: env.MEMBERS_DATABASE_URL }
   : { kind: 'embedded', dataDir: env.MEMBERS_DATA_DIR };
-const database = await openDatabase(target, { poolSize: env.DATABASE_POOL_SIZE });
-const applied = await applyMigrations('members', database);
+const database = await startup.time('database', () => openDatabase(target, { poolSize: env.DATABASE_POOL_SIZE }));
+const applied = await startup.time('migrations', () => applyMigrations('members', database));
 logger.info({ database: target.kind, applied }, 'migrations applied');
 
 const db = new PrismaClient({ adapter: database.adapterFactory });
@@ -62,4 +63,4 @@ onShutdownSignal(logger, async () => {
 });
 
 const url = await server.http.listen(env.PORT, env.HOST);
-logger.info({ url: `${url}/graphql` }, 'members subgraph ready');
+logger.info({ url: `${url}/graphql`, startup: startup.summary() }, 'members subgraph ready');

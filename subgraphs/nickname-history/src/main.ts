@@ -1,4 +1,4 @@
-import { createLogger, onShutdownSignal } from '@mp/service-kit';
+import { createLogger, onShutdownSignal, startupPhases } from '@mp/service-kit';
 import { applyMigrations, openDatabase, type DatabaseTarget } from '@mp/prisma';
 import { PrismaClient } from '@mp/prisma/nickname-history';
 import { readEnv } from './env.js';
@@ -6,14 +6,15 @@ import { buildServer } from './server.js';
 import { memberEventsTopology } from '@mp/messaging';
 import { startAmqpConsumer } from './intake/amqp-consumer.js';
 
+const startup = startupPhases();
 const env = readEnv();
 const logger = createLogger({ service: 'nickname-history', level: env.LOG_LEVEL });
 
 const target: DatabaseTarget = env.NICKNAME_HISTORY_DATABASE_URL
   ? { kind: 'postgres', url: env.NICKNAME_HISTORY_DATABASE_URL }
   : { kind: 'embedded', dataDir: env.NICKNAME_HISTORY_DATA_DIR };
-const database = await openDatabase(target, { poolSize: env.DATABASE_POOL_SIZE });
-const applied = await applyMigrations('nickname-history', database);
+const database = await startup.time('database', () => openDatabase(target, { poolSize: env.DATABASE_POOL_SIZE }));
+const applied = await startup.time('migrations', () => applyMigrations('nickname-history', database));
 logger.info({ database: target.kind, applied }, 'migrations applied');
 
 const db = new PrismaClient({ adapter: database.adapterFactory });
@@ -48,4 +49,4 @@ onShutdownSignal(logger, async () => {
 });
 
 const url = await server.http.listen(env.PORT, env.HOST);
-logger.info({ url: `${url}/graphql` }, 'nickname-history subgraph ready');
+logger.info({ url: `${url}/graphql`, startup: startup.summary() }, 'nickname-history subgraph ready');
