@@ -1,7 +1,7 @@
 // Applies, checks and creates migrations with the Wasm schema engine.
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { createPGlite } from './pglite-template.js';
 import type { MigrationList, SchemaFilter } from '@prisma/schema-engine-wasm/schema_engine_bg';
 import { migrationsDir, schemaPath, type DatabaseName } from './databases.js';
 import type { OpenedDatabase } from './open-database.js';
@@ -84,7 +84,7 @@ export interface DiffOptions {
  * eagerly): one fresh in-memory PGlite can serve as both, halving PGlite start-up time.
  */
 async function withShadowOnlyEngine<T>(schema: SchemaFile, work: (engine: SchemaEngine) => Promise<T>): Promise<T> {
-  const db = await PGlite.create();
+  const db = await createPGlite(null);
   try {
     const shared = new AwaitingPGliteFactory(db);
     const factory: SqlMigrationAwareDriverAdapterFactory = {

@@ -1,9 +1,9 @@
 // Opens a database target and hands out one adapter factory for both the Prisma client and the migrator.
 import { mkdir } from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { once } from './delegating-adapter.js';
 import { AwaitingPGliteFactory } from './pglite-adapter.js';
+import { createPGlite } from './pglite-template.js';
 import { connectPostgres } from './postgres-adapter.js';
 
 export type DatabaseTarget =
@@ -31,6 +31,6 @@ export async function openDatabase(target: DatabaseTarget, options: OpenDatabase
   }
   // One PGlite per open: PGlite cannot open the same data directory twice.
   if (target.dataDir !== null) await mkdir(target.dataDir, { recursive: true });
-  const db = target.dataDir === null ? await PGlite.create() : await PGlite.create(target.dataDir);
+  const db = await createPGlite(target.dataDir);
   return { target, adapterFactory: new AwaitingPGliteFactory(db), close: once(() => db.close()) };
 }

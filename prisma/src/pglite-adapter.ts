@@ -1,6 +1,7 @@
 // pglite-prisma-adapter, wrapped: its executeScript does not await (a failing migration would be
 // recorded as finished) and its shadow databases are never closed.
 import { PGlite } from '@electric-sql/pglite';
+import { createPGlite } from './pglite-template.js';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { delegatingAdapter } from './delegating-adapter.js';
@@ -34,7 +35,7 @@ export class AwaitingPGliteFactory implements SqlMigrationAwareDriverAdapterFact
 
   /** A fresh in-memory instance per call, closed with its adapter. */
   async connectToShadowDb(): Promise<SqlDriverAdapter> {
-    const shadow = await PGlite.create();
+    const shadow = await createPGlite(null);
     return connectTo(shadow, () => shadow.close());
   }
 }
