@@ -1,0 +1,187 @@
+// `npm start` as a person meets it: from the first moment they poll it, through the banner, to
+// Ctrl-C, and again on the data the first run left.
+import { createServer, type Server } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalSystem, freePorts, graphql, portClosed, type Ports } from './support/local-system.js';
+
+const PAGE_ACROSS_BOTH_SUBGRAPHS = '{ members(first: 5) { edges { node { nickname nicknameHistory(first: 5) { totalCount } } } } }';
+const CREATE_MEMBER = 'mutation($input: CreateMemberInput!) { createMember(input: $input) { member { id } userErrors { code } } }';
+const CHANGE_NICKNAME = 'mutation($input: ChangeNicknameInput!) { changeNickname(input: $input) { member { nickname } userErrors { code } } }';
+
+interface Observation {
+  at: number;
+  kind: 'graphql' | 'readyz';
+  /** HTTP status, or 0 when the connection was refused. */
+  status: number;
+  codes: string[];
+  messages: string[];
+  hasData: boolean;
+}
+
+/** A client that keeps asking from the moment the command starts, as an impatient person would. */
+function pollFromTheStart(system: LocalSystem) {
+  const observations: Observation[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const at = performance.now();
+      try {
+        const { status, body } = await graphql<{ members: unknown }>(system.gatewayUrl, PAGE_ACROSS_BOTH_SUBGRAPHS);
+        observations.push({
+          at,
+          kind: 'graphql',
+          status,
+          codes: (body.errors ?? []).map((error) => error.extensions?.code ?? ''),
+          messages: (body.errors ?? []).map((error) => error.message),
+          hasData: Boolean(body.data?.members),
+        });
+      } catch {
+        observations.push({ at, kind: 'graphql', status: 0, codes: [], messages: [], hasData: false });
+      }
+      const readyz = await fetch(`http://127.0.0.1:${system.ports.gateway}/readyz`).then(
+        (response) => response.status,
+        () => 0,
+      );
+      observations.push({ at: performance.now(), kind: 'readyz', status: readyz, codes: [], messages: [], hasData: false });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
+  return {
+    observations,
+    stop: async () => {
+      running = false;
+      await loop;
+    },
+  };
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+describe('npm start (scripts/start.mjs) on the embedded database', () => {
+  let dataDir: string;
+  let ports: Ports;
+  let env: Record<string, string>;
+  let memberId = '';
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'start-test-'));
+    ports = await freePorts();
+    env = { MEMBERS_DATA_DIR: join(dataDir, 'members'), NICKNAME_HISTORY_DATA_DIR: join(dataDir, 'nickname-history') };
+  });
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  async function runUntilCtrlC(label: string, work: (system: LocalSystem) => Promise<void>) {
+    const system = new LocalSystem(ports, env);
+    const poller = pollFromTheStart(system);
+    const bannerAt = await system.banner();
+    // Ask once more right after the banner, however the poller is timed.
+    const afterBanner = await graphql(system.gatewayUrl, PAGE_ACROSS_BOTH_SUBGRAPHS);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await poller.stop();
+
+    const firstData = poller.observations.find((observation) => observation.hasData);
+    console.log(`${label}: banner after ${seconds(bannerAt - system.startedAt)}, first data after ${seconds(firstData!.at - system.startedAt)}`);
+
+    // Once the banner is out, every request is answered with data and no error.
+    expect(afterBanner).toMatchObject({ status: 200, body: { data: { members: expect.anything() } } });
+    expect(afterBanner.body.errors).toBeUndefined();
+    const late = poller.observations.filter((observation) => observation.at >= bannerAt);
+    expect(late.length).toBeGreaterThan(0);
+    for (const observation of late) {
+      if (observation.kind === 'graphql') expect(observation).toMatchObject({ status: 200, codes: [], hasData: true });
+      else expect(observation.status).toBe(200);
+    }
+    // Before it, requests are refused or told the gateway is starting: never a subgraph
+    // "unavailable" (which would also have counted against its circuit breaker).
+    const messages = poller.observations.flatMap((observation) => observation.messages);
+    expect(messages.filter((message) => message !== 'The gateway is starting: waiting for members, nickname-history' && !message.startsWith('The gateway is starting'))).toEqual([]);
+    for (const observation of poller.observations.filter((o) => o.at < bannerAt && o.status !== 0 && !o.hasData)) {
+      expect(observation.status).toBe(503);
+    }
+    // The gateway's readiness follows the subgraphs': never 200 before both logged "ready".
+    const subgraphsReadyAt = Math.max(
+      ...['members subgraph ready', 'nickname-history subgraph ready'].map((msg) => system.output.find(({ text }) => text.includes(`"msg":"${msg}"`))!.at),
+    );
+    const firstReadyz = poller.observations.find((observation) => observation.kind === 'readyz' && observation.status === 200);
+    expect(firstReadyz!.at).toBeGreaterThanOrEqual(subgraphsReadyAt);
+    expect(system.logs().filter((line) => line['msg'] === 'subgraph circuit opened: failing fast')).toEqual([]);
+
+    await work(system);
+
+    system.ctrlC();
+    expect(await system.exited).toBe(0);
+    const shutdowns = system.logs().filter((line) => line['msg'] === 'shutting down');
+    expect(shutdowns.map((line) => line['service']).sort()).toEqual(['gateway', 'members', 'nickname-history']);
+    expect(system.text()).not.toContain('second signal');
+    expect(system.output.at(-1)?.text).toBe('every service stopped cleanly');
+    return system;
+  }
+
+  it('first run: says ready only when the whole system answers, prints where everything is, and stops cleanly on one Ctrl-C', async () => {
+    const system = await runUntilCtrlC('first run (new data)', async (running) => {
+      const created = await graphql<{ createMember: { member: { id: string } } }>(running.gatewayUrl, CREATE_MEMBER, {
+        input: { email: 'first-run@example.com', nickname: 'first', birthDate: '1990-05-17' },
+      });
+      memberId = created.body.data!.createMember.member.id;
+      await graphql(running.gatewayUrl, CHANGE_NICKNAME, { input: { memberId, nickname: 'second' } });
+    });
+    const banner = system.text().slice(system.text().indexOf('Members platform is running'));
+    expect(banner).toContain(`GraphQL    http://127.0.0.1:${ports.gateway}/graphql`);
+    expect(banner).toContain(`GraphiQL   http://127.0.0.1:${ports.gateway}/graphiql/`);
+    expect(banner).toContain(`members: ${env['MEMBERS_DATA_DIR']} (embedded PostgreSQL)`);
+    expect(banner).toContain(`nickname-history: ${env['NICKNAME_HISTORY_DATA_DIR']} (embedded PostgreSQL)`);
+    expect(banner).toContain('Ctrl-C');
+    // The relay found nickname-history on the port it was given, not on the default one.
+    expect(system.logs().filter((line) => line['level'] === 50)).toEqual([]);
+  });
+
+  it.each(['second', 'third'])('%s run: reopens the data the run before closed, with the history the relay delivered', async (label) => {
+    await runUntilCtrlC(`${label} run (existing data)`, async (running) => {
+      const deadline = Date.now() + 10_000;
+      let page = await graphql<{ members: { edges: { node: { nickname: string; nicknameHistory: { totalCount: number } } }[] } }>(
+        running.gatewayUrl,
+        PAGE_ACROSS_BOTH_SUBGRAPHS,
+      );
+      while (page.body.data?.members.edges[0]?.node.nicknameHistory.totalCount !== 2 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        page = await graphql(running.gatewayUrl, PAGE_ACROSS_BOTH_SUBGRAPHS);
+      }
+      expect(page.body.data?.members.edges).toEqual([{ node: { nickname: 'second', nicknameHistory: { totalCount: 2 } } }]);
+    });
+  });
+
+  it('stops every service when the command itself is killed', async () => {
+    const system = new LocalSystem(ports, env);
+    await system.banner();
+    system.kill('SIGKILL');
+    const deadline = Date.now() + 15_000;
+    const closed = async () => (await Promise.all([ports.gateway, ports.members, ports.history].map(portClosed))).every(Boolean);
+    while (!(await closed()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await closed()).toBe(true);
+  });
+
+  it('exits non-zero with the failing service’s own error as the last thing printed', async () => {
+    const blocker: Server = createServer();
+    await new Promise<void>((resolve) => blocker.listen(ports.members, '127.0.0.1', resolve));
+    try {
+      const system = new LocalSystem(ports, env);
+      const code = await Promise.race([system.exited, new Promise((r) => setTimeout(() => r(`TIMEOUT ${system.text().slice(-3000)}`), 20_000))]);
+      expect(code).not.toBe(0);
+      const lines = system.output.map(({ text }) => text);
+      const header = lines.findIndex((line) => line.startsWith('members stopped unexpectedly (exit code 1)'));
+      expect(header).toBeGreaterThan(0);
+      const last = lines.slice(header + 1);
+      expect(last.every((line) => line.startsWith('  ') || line === '')).toBe(true);
+      expect(last.join('\n')).toMatch(/Error: listen EADDRINUSE: address already in use 127.0.0.1:\d+/);
+      expect(await portClosed(ports.gateway)).toBe(true);
+      expect(await portClosed(ports.history)).toBe(true);
+    } finally {
+      blocker.closeAllConnections();
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+});
