@@ -1,10 +1,12 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { TestSystem } from './support/system.js';
 import { CHANGE_NICKNAME, CREATE_MEMBER, signUpInput, type CreateMemberData } from './support/operations.js';
 
-// Debian's Chromium (.ci/run installs it), never a browser download.
+// Debian's Chromium (npm test's preflight, scripts/test-preflight.mjs, installs it), never a
+// browser download. Missing, the test fails and says so: it never skips.
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const OUTPUT_DIR = fileURLToPath(new URL('../test-output/', import.meta.url));
 
@@ -21,6 +23,7 @@ const isLoopback = (url: string) => ['127.0.0.1', 'localhost', '[::1]'].includes
 const textOf = async (selector: string) => ((await page.locator(selector).first().innerText()) || '').replace(/\s+/g, ' ');
 
 beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: run "node scripts/test-preflight.mjs" (npm test does) or set CHROMIUM_PATH`);
   system = await TestSystem.start('postgres', { graphiql: true, introspection: true });
   const { data } = await system.query<CreateMemberData>(CREATE_MEMBER, { input: { ...signUpInput(), nickname: 'web-one' } });
   await system.query(CHANGE_NICKNAME, { input: { memberId: data!.createMember.member!.id, nickname: 'web-two' } });
@@ -50,6 +53,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await system?.close();
+});
+
+it('sends a browser that opens the gateway root to GraphiQL', async () => {
+  const response = await page.goto(`${gatewayOrigin}/`);
+  expect(response?.status()).toBe(200);
+  expect(page.url()).toBe(`${gatewayOrigin}/graphiql/`);
 });
 
 it('serves GraphiQL with the example operation and the live schema docs, and runs a query across both subgraphs', async () => {
