@@ -1,10 +1,11 @@
 // `npm start` as a person meets it: from the first moment they poll it, through the banner, to
 // Ctrl-C, and again on the data the first run left.
+import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalSystem, freePorts, graphql, portClosed, type Ports } from './support/local-system.js';
+import { LocalSystem, REPO_ROOT, freePorts, graphql, portClosed, type Ports } from './support/local-system.js';
 
 const PAGE_ACROSS_BOTH_SUBGRAPHS = '{ members(first: 5) { edges { node { nickname nicknameHistory(first: 5) { totalCount } } } } }';
 const CREATE_MEMBER = 'mutation($input: CreateMemberInput!) { createMember(input: $input) { member { id } userErrors { code } } }';
@@ -128,6 +129,9 @@ describe('npm start (scripts/start.mjs) on the embedded database', () => {
       });
       memberId = created.body.data!.createMember.member.id;
       await graphql(running.gatewayUrl, CHANGE_NICKNAME, { input: { memberId, nickname: 'second' } });
+      const seed = spawnSync(process.execPath, ['scripts/seed.mjs'], { cwd: REPO_ROOT, env: { PATH: process.env['PATH'], GATEWAY_URL: running.gatewayUrl }, encoding: 'utf8' });
+      expect(seed.status).toBe(0);
+      expect(seed.stdout).toMatch(/^Seeded 12 members and \d+ nickname changes/);
     });
     const banner = system.text().slice(system.text().indexOf('Members platform is running'));
     expect(banner).toContain(`GraphQL    http://127.0.0.1:${ports.gateway}/graphql`);
@@ -150,7 +154,9 @@ describe('npm start (scripts/start.mjs) on the embedded database', () => {
         await new Promise((resolve) => setTimeout(resolve, 100));
         page = await graphql(running.gatewayUrl, PAGE_ACROSS_BOTH_SUBGRAPHS);
       }
-      expect(page.body.data?.members.edges).toEqual([{ node: { nickname: 'second', nicknameHistory: { totalCount: 2 } } }]);
+      // The member of the first run, then the seeded ones (oldest first).
+      expect(page.body.data?.members.edges[0]).toEqual({ node: { nickname: 'second', nicknameHistory: { totalCount: 2 } } });
+      expect(page.body.data?.members.edges).toHaveLength(5);
     });
   });
 
