@@ -1,5 +1,5 @@
 import { connect, type ChannelModel } from 'amqplib';
-import type { Logger } from '@mp/service-kit';
+import { backoffDelay, wakeableSleep, type Logger } from '@mp/service-kit';
 
 export interface ReconnectOptions {
   /** First retry delay; it doubles per failed attempt up to retryMaxMs, with full jitter. */
@@ -53,7 +53,7 @@ export function startReconnectingConnection(options: ReconnectingConnectionOptio
   let closed = false;
   let current: ChannelModel | null = null;
   let connected = false;
-  let wakeSleeper: (() => void) | null = null;
+  const pause = wakeableSleep();
   let readyResolve: () => void = () => {};
   let readyReject: (error: Error) => void = () => {};
   const readyPromise = new Promise<void>((resolve, reject) => {
@@ -62,19 +62,6 @@ export function startReconnectingConnection(options: ReconnectingConnectionOptio
   });
   // A caller that never awaits ready() must not see an unhandled rejection at close.
   readyPromise.catch(() => undefined);
-
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        wakeSleeper = null;
-        resolve();
-      }, ms);
-      wakeSleeper = () => {
-        clearTimeout(timer);
-        wakeSleeper = null;
-        resolve();
-      };
-    });
 
   /** Resolves when the connection closes, for whatever reason. */
   const untilClosed = (model: ChannelModel) =>
@@ -127,8 +114,9 @@ export function startReconnectingConnection(options: ReconnectingConnectionOptio
         logger.warn({ err: error, connection: name, failures }, 'broker connection attempt failed');
       }
       if (closed) break;
-      const cap = Math.min(reconnect.retryMaxMs, reconnect.retryBaseMs * 2 ** Math.min(failures, 20));
-      await sleep(failures === 0 ? reconnect.retryBaseMs : Math.round(Math.random() * cap));
+      await pause.sleep(
+        failures === 0 ? reconnect.retryBaseMs : backoffDelay(failures + 1, { baseMs: reconnect.retryBaseMs, maxMs: reconnect.retryMaxMs }),
+      );
     }
   };
   const done = loop();
@@ -141,7 +129,7 @@ export function startReconnectingConnection(options: ReconnectingConnectionOptio
     async close() {
       closed = true;
       readyReject(new Error(`connection ${name} closed`));
-      wakeSleeper?.();
+      pause.wake();
       const model = current;
       if (model) await model.close().catch(() => undefined);
       await done;

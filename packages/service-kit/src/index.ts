@@ -10,3 +10,4 @@ export * from './pagination.js';
 export * from './request-context.js';
 export * from './subgraph-server.js';
 export * from './startup-phases.js';
+export * from './retry.js';

@@ -1,4 +1,4 @@
-import type { Logger } from '@mp/service-kit';
+import { backoffDelay, wakeableSleep, type Logger } from '@mp/service-kit';
 import type { MembersDb } from '../data/members-repository.js';
 import type { EventPublisher } from './publisher.js';
 import { claimDueEvents, markPublished, prunePublished, scheduleRetry } from './outbox-store.js';
@@ -28,14 +28,8 @@ export const DEFAULT_RELAY_OPTIONS: RelayOptions = {
 export interface OutboxRelay {
   /** Deliver now rather than at the next poll. */
   wake(): void;
-  /** One claim-and-deliver pass; returns how many events were delivered. */
-  drainOnce(): Promise<number>;
   stop(): Promise<void>;
 }
-
-/** Exponential backoff with full jitter so many failing relays do not retry in lockstep. */
-export const retryDelay = (attempts: number, { retryBaseMs, retryMaxMs }: RelayOptions): number =>
-  Math.round(Math.random() * Math.min(retryMaxMs, retryBaseMs * 2 ** Math.min(attempts - 1, 20)));
 
 /**
  * Delivers committed outbox events until acknowledged (at-least-once). A row is marked
@@ -48,8 +42,7 @@ export function startOutboxRelay(
   options: RelayOptions = DEFAULT_RELAY_OPTIONS,
 ): OutboxRelay {
   let running = true;
-  let wakeUp: (() => void) | null = null;
-  let wakePending = false;
+  const pause = wakeableSleep();
 
   const drainOnce = async (): Promise<number> => {
     const claimed = await claimDueEvents(db, options.batchSize, options.leaseMs);
@@ -59,7 +52,7 @@ export function startOutboxRelay(
       await publisher.publish(claimed.map((row) => row.event));
     } catch (error) {
       const attempts = Math.max(...claimed.map((row) => row.attempts));
-      const delayMs = retryDelay(attempts, options);
+      const delayMs = backoffDelay(attempts, { baseMs: options.retryBaseMs, maxMs: options.retryMaxMs });
       logger.warn({ err: error, events: ids.length, attempts, retryInMs: delayMs }, 'event delivery failed; will retry');
       await scheduleRetry(db, ids, delayMs, error instanceof Error ? error.message : String(error));
       return 0;
@@ -67,24 +60,6 @@ export function startOutboxRelay(
     await markPublished(db, ids);
     return claimed.length;
   };
-
-  const idle = () =>
-    new Promise<void>((resolve) => {
-      if (wakePending || !running) {
-        wakePending = false;
-        resolve();
-        return;
-      }
-      const timer = setTimeout(() => {
-        wakeUp = null;
-        resolve();
-      }, options.pollIntervalMs);
-      wakeUp = () => {
-        clearTimeout(timer);
-        wakeUp = null;
-        resolve();
-      };
-    });
 
   let lastPrune = 0;
   const pruneIfDue = async () => {
@@ -107,26 +82,23 @@ export function startOutboxRelay(
         logger.warn({ err: error }, 'outbox pruning failed; will retry');
       }
       try {
-        wakePending = false;
+        // This pass delivers whatever a wake-up asked for; a wake during it means another pass.
+        pause.clear();
         const delivered = await drainOnce();
         if (delivered === options.batchSize) continue;
       } catch (error) {
         logger.error({ err: error }, 'outbox relay pass failed; will retry');
       }
-      await idle();
+      if (running) await pause.sleep(options.pollIntervalMs);
     }
   };
 
   const done = loop();
   return {
-    wake() {
-      wakePending = true;
-      wakeUp?.();
-    },
-    drainOnce,
+    wake: () => pause.wake(),
     async stop() {
       running = false;
-      wakeUp?.();
+      pause.wake();
       await done;
     },
   };
