@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import type { Logger } from '@mp/service-kit';
+import { INVALID_UTF8, isBodyParserClientError, type Logger } from '@mp/service-kit';
 import { sendGraphQLError } from './graphql-error-response.js';
 
 /**
@@ -14,16 +14,9 @@ export const requireJsonPost: RequestHandler = (req, res, next) => {
   next();
 };
 
-interface BodyParserError {
-  type: string;
-  status: number;
-}
-
-const isBodyParserError = (error: unknown): error is BodyParserError =>
-  typeof error === 'object' && error !== null && typeof (error as Partial<BodyParserError>).type === 'string' && typeof (error as Partial<BodyParserError>).status === 'number';
-
 const BODY_ERROR_MESSAGES: Record<string, string> = {
   'entity.parse.failed': 'Malformed JSON body: the request body is not valid JSON',
+  [INVALID_UTF8]: 'Malformed body: the request body is not valid UTF-8',
   'entity.too.large': 'Request body too large',
   'charset.unsupported': 'Unsupported charset: send the JSON body as UTF-8',
   'encoding.unsupported': 'Unsupported content-encoding',
@@ -40,7 +33,7 @@ export function graphqlHttpErrors(logger: Logger): ErrorRequestHandler {
       next(error);
       return;
     }
-    if (isBodyParserError(error) && error.status >= 400 && error.status < 500) {
+    if (isBodyParserClientError(error)) {
       sendGraphQLError(req, res, error.status, BODY_ERROR_MESSAGES[error.type] ?? 'Bad request body', 'BAD_REQUEST');
       return;
     }

@@ -7,11 +7,12 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import { createErrorMasker, createHttpServer, healthRoutes, type HttpServer, type Logger } from '@mp/service-kit';
+import { createErrorMasker, createHttpServer, healthRoutes, jsonBody, type HttpServer, type Logger } from '@mp/service-kit';
 import { graphiqlAssetsDir } from '@mp/graphiql';
 import { AuthenticatedDataSource } from './authenticated-data-source.js';
 import { createSubgraphFetcher, type CircuitOptions, type SubgraphFetcher } from './subgraph-fetcher.js';
 import { graphiqlRoute } from './graphiql-route.js';
+import { installInputScalars } from './input-scalars.js';
 import { createStartupGate } from './startup-gate.js';
 import { rootRoute } from './root-route.js';
 import { graphqlHttpErrors, requireJsonPost } from './http-guards.js';
@@ -62,9 +63,11 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayServer> {
     logger: logger.child({ component: 'apollo-gateway' }),
     buildService: ({ name }) => {
       if (!isSubgraphName(name)) throw new Error(`supergraph names an unknown subgraph: ${name}`);
-      return new AuthenticatedDataSource({ url: subgraphUrls[name], fetcher: fetchers[name].fetcher }, gatewaySecret);
+      return new AuthenticatedDataSource({ url: subgraphUrls[name], fetcher: fetchers[name].fetcher }, gatewaySecret, name, logger);
     },
   });
+  // Registered before Apollo Server subscribes, so the scalars are in place before it validates anything.
+  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => installInputScalars(apiSchema));
   const app = express();
   app.disable('x-powered-by');
   const http = createHttpServer(app);
@@ -96,7 +99,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayServer> {
     '/graphql',
     startupGate.holdRequests,
     requireJsonPost,
-    express.json({ limit: '100kb' }),
+    jsonBody('100kb'),
     ...(deps.persistedDocuments ? [persistedDocuments(deps.persistedDocuments)] : []),
     expressMiddleware(apollo, { context: () => Promise.resolve({ requestId: randomUUID() }) }),
     graphqlHttpErrors(logger),

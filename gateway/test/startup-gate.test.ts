@@ -1,41 +1,10 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { buildGateway, type GatewayServer } from '../src/server.js';
+import { StandInSubgraph, freePort } from './support/stand-in-subgraph.js';
 
 // Stand-in subgraphs on ports reserved before the gateway starts, started only later: the
 // gateway comes up first, as it does when every service starts at once.
 const SECRET = 'startup-gate-test-secret-0123456789abcdef';
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-class StandInSubgraph {
-  received = 0;
-  private server: Server | null = null;
-  constructor(readonly port: number) {}
-  get url() {
-    return `http://127.0.0.1:${this.port}/graphql`;
-  }
-  async start(answer: (secret: string | undefined) => number = (secret) => (secret === SECRET ? 200 : 401)) {
-    this.server = createServer((req, res) => {
-      this.received += 1;
-      req.resume();
-      res.writeHead(answer(req.headers['x-gateway-secret'] as string | undefined), { 'content-type': 'application/json' });
-      res.end('{"data":{"__typename":"Query"}}');
-    });
-    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
-  }
-  async stop() {
-    this.server?.closeAllConnections();
-    await new Promise((resolve) => (this.server ? this.server.close(resolve) : resolve(undefined)));
-  }
-}
 
 const post = (url: string) =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
@@ -47,8 +16,8 @@ describe('gateway start-up gate', () => {
   let origin: string;
 
   beforeEach(async () => {
-    members = new StandInSubgraph(await freePort());
-    history = new StandInSubgraph(await freePort());
+    members = new StandInSubgraph(await freePort(), SECRET);
+    history = new StandInSubgraph(await freePort(), SECRET);
     gateway = await buildGateway({
       logger: pino({ level: 'silent' }),
       gatewaySecret: SECRET,
@@ -95,7 +64,7 @@ describe('gateway start-up gate', () => {
 
   it('is not fooled by a subgraph that refuses the gateway secret', async () => {
     await members.start();
-    await history.start(() => 401);
+    await history.start(() => ({ status: 401, body: { errors: [{ message: 'Unauthorized' }] } }));
     const deadline = Date.now() + 1_000;
     while (history.received < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(history.received).toBeGreaterThanOrEqual(2);

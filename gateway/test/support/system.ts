@@ -52,10 +52,26 @@ export class TestSystem {
     readonly relay: OutboxRelay,
     readonly gateway: GatewayServer,
     readonly gatewayUrl: string,
+    /** Every log line at warn or above (or at LOG_LEVEL when set), from every service. */
+    readonly logs: Record<string, unknown>[],
   ) {}
 
+  /** What an operator would be paged for: log lines at error level or above. */
+  errorLogs(): Record<string, unknown>[] {
+    return this.logs.filter((line) => typeof line['level'] === 'number' && line['level'] >= 50);
+  }
+
   static async start(kind: DatabaseKind, gatewayOptions: GatewayOptions = {}): Promise<TestSystem> {
-    const logger = pino({ level: process.env['LOG_LEVEL'] ?? 'silent' });
+    const logs: Record<string, unknown>[] = [];
+    const logger = pino(
+      { level: process.env['LOG_LEVEL'] ?? 'warn' },
+      {
+        write: (line: string) => {
+          logs.push(JSON.parse(line) as Record<string, unknown>);
+          if (process.env['LOG_LEVEL']) process.stderr.write(line);
+        },
+      },
+    );
     const log = { log: [{ emit: 'event' as const, level: 'query' as const }] };
     const [members, history] = await Promise.all([
       openMigratedTestDatabase('members', kind, (db) => new MembersClient({ adapter: db.adapterFactory, ...log })),
@@ -83,7 +99,7 @@ export class TestSystem {
     });
     const gatewayUrl = `${await gateway.http.listen(0)}/graphql`;
     await gateway.ready;
-    return new TestSystem(members, history, historyService, membersServer, `${membersUrl}/graphql`, relay, gateway, gatewayUrl);
+    return new TestSystem(members, history, historyService, membersServer, `${membersUrl}/graphql`, relay, gateway, gatewayUrl, logs);
   }
 
   stopHistory(): Promise<void> {

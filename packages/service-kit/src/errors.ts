@@ -2,6 +2,7 @@ import { GraphQLError } from 'graphql';
 import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { Logger } from './logger.js';
+import { isScalarShapeError } from './scalars.js';
 
 /** A client mistake the schema cannot express, e.g. `first` out of range or a foreign cursor. */
 export class BadUserInputError extends GraphQLError {
@@ -31,7 +32,10 @@ export const INTERNAL_ERROR_MESSAGE = 'Internal server error';
  * reaches the client as a bare INTERNAL_SERVER_ERROR (no SQL, stack or driver text).
  */
 export function createErrorMasker(logger: Logger) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+  return (original: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    // A literal a custom scalar refused fails validation, but it is bad input like a variable
+    // of the wrong shape, and gets the same code.
+    const formatted = isScalarShapeError(error) ? { ...original, extensions: { ...original.extensions, code: 'BAD_USER_INPUT' } } : original;
     const code = formatted.extensions?.['code'];
     if (typeof code === 'string' && CLIENT_SAFE_CODES.has(code)) {
       // Stack traces are for operators (logs), never for clients.

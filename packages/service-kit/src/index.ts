@@ -11,3 +11,4 @@ export * from './request-context.js';
 export * from './subgraph-server.js';
 export * from './startup-phases.js';
 export * from './retry.js';
+export * from './json-body.js';

@@ -1,9 +1,36 @@
-import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 
 const DATE_SHAPE = /^\d{4}-\d{2}-\d{2}$/;
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
 
-const badValue = (scalar: string, expected: string) =>
-  new GraphQLError(`${scalar} must be ${expected}`, { extensions: { code: 'BAD_USER_INPUT' } });
+export const DATE_EXPECTED = 'Date must be "YYYY-MM-DD"';
+export const DATE_TIME_EXPECTED = 'DateTime must be an ISO-8601 instant in UTC, e.g. "2026-11-21T22:12:48.123Z"';
+
+/**
+ * A literal of the wrong shape. Thrown as a plain Error on purpose: graphql-js then reports it as
+ * `Expected value of type "Date", found "1990-5-1"; Date must be "YYYY-MM-DD"` with the literal's
+ * location (a GraphQLError would be reported bare, without either). Error maskers recognise it
+ * as the client's mistake (see isScalarShapeError).
+ */
+export class ScalarShapeError extends Error {
+  override readonly name = 'ScalarShapeError';
+}
+
+/** A variable of the wrong shape: graphql-js names the variable and path in front of this message. */
+const badVariable = (expected: string) => new GraphQLError(expected, { extensions: { code: 'BAD_USER_INPUT' } });
+
+/** True when `error` (or what it wraps) is a custom scalar refusing a literal's shape. */
+export function isScalarShapeError(error: unknown): boolean {
+  for (let current = error; current instanceof Error; current = (current as { originalError?: unknown }).originalError) {
+    if (current instanceof ScalarShapeError) return true;
+  }
+  return false;
+}
+
+const stringLiteral = (ast: ValueNode, expected: string): string => {
+  if (ast.kind !== Kind.STRING) throw new ScalarShapeError(expected);
+  return ast.value;
+};
 
 /**
  * Calendar date "YYYY-MM-DD". Only the shape is checked here: whether the date exists and is
@@ -19,22 +46,18 @@ export const DateScalar = new GraphQLScalarType<string, string>({
   },
   parseValue(value) {
     if (typeof value === 'string' && DATE_SHAPE.test(value)) return value;
-    throw badValue('Date', 'a string of the form YYYY-MM-DD');
+    throw badVariable(DATE_EXPECTED);
   },
   parseLiteral(ast) {
-    if (ast.kind === Kind.STRING && DATE_SHAPE.test(ast.value)) return ast.value;
-    throw badValue('Date', 'a string of the form YYYY-MM-DD');
+    const value = stringLiteral(ast, DATE_EXPECTED);
+    if (!DATE_SHAPE.test(value)) throw new ScalarShapeError(DATE_EXPECTED);
+    return value;
   },
 });
 
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
-
-const parseInstant = (value: string): Date => {
+const instant = (value: string): Date | null => {
   const date = new Date(value);
-  if (!ISO_INSTANT.test(value) || Number.isNaN(date.getTime())) {
-    throw badValue('DateTime', 'an ISO-8601 instant in UTC, e.g. 2026-11-21T22:12:48.123Z');
-  }
-  return date;
+  return ISO_INSTANT.test(value) && !Number.isNaN(date.getTime()) ? date : null;
 };
 
 /** ISO-8601 instant in UTC with milliseconds. */
@@ -43,15 +66,18 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
   description: 'ISO-8601 instant in UTC with milliseconds, e.g. 2026-11-21T22:12:48.123Z.',
   serialize(value) {
     if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString();
-    if (typeof value === 'string') return parseInstant(value).toISOString();
+    const parsed = typeof value === 'string' ? instant(value) : null;
+    if (parsed) return parsed.toISOString();
     throw new TypeError('DateTime cannot represent this value');
   },
   parseValue(value) {
-    if (typeof value === 'string') return parseInstant(value);
-    throw badValue('DateTime', 'a string');
+    const parsed = typeof value === 'string' ? instant(value) : null;
+    if (!parsed) throw badVariable(DATE_TIME_EXPECTED);
+    return parsed;
   },
   parseLiteral(ast) {
-    if (ast.kind === Kind.STRING) return parseInstant(ast.value);
-    throw badValue('DateTime', 'a string');
+    const parsed = instant(stringLiteral(ast, DATE_TIME_EXPECTED));
+    if (!parsed) throw new ScalarShapeError(DATE_TIME_EXPECTED);
+    return parsed;
   },
 });

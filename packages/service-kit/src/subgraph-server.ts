@@ -11,6 +11,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { createErrorMasker } from './errors.js';
 import { healthRoutes, type ReadinessCheck } from './health.js';
+import { isBodyParserClientError, jsonBody } from './json-body.js';
 import { createHttpServer, type HttpServer } from './http-server.js';
 import type { Logger } from './logger.js';
 import { requestLogger } from './request-context.js';
@@ -34,6 +35,8 @@ export interface SubgraphServer<TContext extends object> {
   http: HttpServer;
   close(): Promise<void>;
 }
+
+export const SUBGRAPH_BODY_LIMIT = '10mb';
 
 /**
  * A federation subgraph on Express 5: answers `/graphql` only for the gateway's secret, masks
@@ -67,12 +70,19 @@ export async function startSubgraphServer<TContext extends object>(
   app.use(
     '/graphql',
     requireSharedSecret(GATEWAY_SECRET_HEADER, options.gatewaySecret),
-    express.json({ limit: '100kb' }),
+    // Only the authenticated gateway gets here, and its request can be far larger than the
+    // client's (a page of entity representations): the client-facing limit is the gateway's.
+    jsonBody(SUBGRAPH_BODY_LIMIT),
     expressMiddleware(apollo, {
       context: ({ req }) => Promise.resolve(options.createContext(requestLogger(logger, req.headers))),
     }),
   );
   const handleError: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
+    if (isBodyParserClientError(err)) {
+      logger.warn({ err, type: err.type }, 'refused a malformed request body');
+      res.status(err.status).json({ errors: [{ message: err.message, extensions: { code: 'BAD_REQUEST' } }] });
+      return;
+    }
     logger.error({ err }, 'request failed');
     res.status(500).json({ error: 'internal error' });
   };

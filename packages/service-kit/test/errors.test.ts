@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { pino } from 'pino';
 import { BadUserInputError, createErrorMasker } from '../src/errors.js';
+import { ScalarShapeError } from '../src/scalars.js';
 
 const captured: { msg: string; err?: { message: string } }[] = [];
 const mask = createErrorMasker(pino({ level: 'error' }, { write: (line: string) => captured.push(JSON.parse(line) as never) }));
@@ -27,5 +28,13 @@ describe('createErrorMasker', () => {
 
   it('masks errors that claim no code', () => {
     expect(mask({ message: 'secret detail' }, new Error('secret detail')).message).toBe('Internal server error');
+  });
+
+  it('calls a literal a custom scalar refused BAD_USER_INPUT, not a validation failure', () => {
+    const refused = new GraphQLError('Expected value of type "Date!", found "1990-5-1"; Date must be "YYYY-MM-DD"', {
+      originalError: new ScalarShapeError('Date must be "YYYY-MM-DD"'),
+    });
+    const formatted = mask({ message: refused.message, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }, new GraphQLError(refused.message, { originalError: refused }));
+    expect(formatted).toEqual({ message: refused.message, extensions: { code: 'BAD_USER_INPUT' } });
   });
 });

@@ -42,6 +42,36 @@ describe('only the gateway is trusted', () => {
   });
 });
 
+describe('request bodies', () => {
+  // The gateway's request for one client request can be far larger than the client's (a page of
+  // entity representations per aliased field): the subgraph must take whatever the gateway sends.
+  const representations = Array.from({ length: 20_000 }, () => ({ __typename: 'Member', id: '01a2030f-1f0a-701f-805f-a7bf434f33ab' }));
+  const entities = JSON.stringify({
+    query: 'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Member { id } } }',
+    variables: { representations },
+  });
+
+  it('accepts an _entities request of a megabyte from the gateway', async () => {
+    expect(entities.length).toBeGreaterThan(1_000_000);
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-gateway-secret': TEST_GATEWAY_SECRET }, body: entities });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { data: { _entities: unknown[] } };
+    expect(body.data._entities).toHaveLength(20_000);
+  });
+
+  it('refuses it from anyone else before reading it', async () => {
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: entities });
+    expect(response.status).toBe(401);
+  });
+
+  it('answers malformed JSON and invalid UTF-8 with 400, not 500', async () => {
+    const headers = { 'content-type': 'application/json', 'x-gateway-secret': TEST_GATEWAY_SECRET };
+    expect((await fetch(url, { method: 'POST', headers, body: '{"query":' })).status).toBe(400);
+    expect((await fetch(url, { method: 'POST', headers, body: Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d]) })).status).toBe(400);
+    expect(logged.filter((line) => line.level >= 50)).toEqual([]);
+  });
+});
+
 describe('unexpected errors', () => {
   it('are masked for clients and logged in full for operators', async () => {
     // Break the table underneath the service: the insert fails with a database error.

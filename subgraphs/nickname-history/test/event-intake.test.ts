@@ -58,11 +58,31 @@ describe('event intake', () => {
     ['not an event', { events: [{ hello: 'world' }] }],
     ['an empty batch', { events: [] }],
     ['a bad member id', { events: [{ ...chainOf(randomUUID(), ['q'])[0], memberId: 'x' }] }],
+    ['a version beyond what the database holds (2^31)', { events: [{ ...chainOf(randomUUID(), ['q'])[0], version: 2 ** 31 }] }],
+    ['a fractional version', { events: [{ ...chainOf(randomUUID(), ['q'])[0], version: 1.5 }] }],
   ])('answers 400 to %s and stores nothing', async (_case, body) => {
     const before = await testDb.db.nicknameChange.count();
     const response = await deliver(body);
     expect(response.status).toBe(400);
     expect(await testDb.db.nicknameChange.count()).toBe(before);
+  });
+
+  it('answers 400 to malformed JSON and to a body that is not UTF-8, and stores nothing', async () => {
+    const before = await testDb.db.nicknameChange.count();
+    const headers = { 'content-type': 'application/json', 'x-events-secret': TEST_EVENTS_SECRET };
+    expect((await fetch(url, { method: 'POST', headers, body: '{"events": [' })).status).toBe(400);
+    const text = Buffer.from(JSON.stringify({ events: chainOf(randomUUID(), ['BROKEN']) }));
+    const at = text.indexOf('BROKEN');
+    text[at] = 0xff;
+    expect((await fetch(url, { method: 'POST', headers, body: text })).status).toBe(400);
+    expect(await testDb.db.nicknameChange.count()).toBe(before);
+  });
+
+  it('stores the largest version the database holds', async () => {
+    const member = randomUUID();
+    const response = await deliver({ events: [{ ...chainOf(member, ['max'])[0], version: 2 ** 31 - 1 }] });
+    expect(response.status).toBe(200);
+    expect((await historyOf(member)).map((row) => row.version)).toEqual([2 ** 31 - 1]);
   });
 
   it('stores nothing from a batch with one malformed event', async () => {

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Member as MemberRow } from '@mp/prisma/members';
 import { findMembersByIds, type MembersDb } from './members-repository.js';
-import { isUuid } from './ids.js';
+import { canonicalId } from './ids.js';
 
 /** Per-request loaders: they cache, so sharing them across requests would leak data. */
 export interface MemberLoaders {
@@ -11,10 +11,11 @@ export interface MemberLoaders {
 export function createLoaders(db: MembersDb): MemberLoaders {
   return {
     memberById: new DataLoader<string, MemberRow | null>(async (ids) => {
-      const wellFormed = ids.filter(isUuid);
+      const canonical = ids.map(canonicalId);
+      const wellFormed = [...new Set(canonical.filter((id): id is string => id !== null))];
       const rows = wellFormed.length > 0 ? await findMembersByIds(db, wellFormed) : [];
       const byId = new Map(rows.map((row) => [row.id, row]));
-      return ids.map((id) => byId.get(id) ?? null);
+      return canonical.map((id) => (id === null ? null : (byId.get(id) ?? null)));
     }),
   };
 }

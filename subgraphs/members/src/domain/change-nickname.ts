@@ -1,7 +1,7 @@
 import { validateNickname } from '../validation/index.js';
 import { updateNickname, type MembersDb } from '../data/members-repository.js';
 import { takenField } from '../data/unique-violation.js';
-import { isUuid } from '../data/ids.js';
+import { canonicalId } from '../data/ids.js';
 import type { ChangeNicknameResult } from './results.js';
 
 export interface ChangeNicknameInput {
@@ -22,9 +22,10 @@ export async function changeNickname(
 ): Promise<ChangeNicknameResult> {
   const nickname = validateNickname(input.nickname, ['input', 'nickname']);
   if (!nickname.ok) return { member: null, previousNickname: null, userErrors: [nickname.error] };
-  if (!isUuid(input.memberId)) return NOT_FOUND;
+  const memberId = canonicalId(input.memberId);
+  if (memberId === null) return NOT_FOUND;
   try {
-    const update = await updateNickname(db, input.memberId, nickname.value.nickname, nickname.value.key, now);
+    const update = await updateNickname(db, memberId, nickname.value.nickname, nickname.value.key, now);
     switch (update.kind) {
       case 'not-found':
         return NOT_FOUND;

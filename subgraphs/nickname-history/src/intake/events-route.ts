@@ -1,6 +1,6 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { eventBatchSchema } from '@mp/events';
-import { EVENTS_SECRET_HEADER, requireSharedSecret, type Logger } from '@mp/service-kit';
+import { EVENTS_SECRET_HEADER, jsonBody, requireSharedSecret, type Logger } from '@mp/service-kit';
 import { recordNicknameChanges, type HistoryDb } from '../data/history-repository.js';
 
 /**
@@ -12,7 +12,7 @@ export function eventsRoute(db: HistoryDb, secret: string, logger: Logger): Rout
   router.post(
     '/internal/events',
     requireSharedSecret(EVENTS_SECRET_HEADER, secret),
-    express.json({ limit: '1mb' }),
+    jsonBody('1mb'),
     (req, res, next) => {
       const batch = eventBatchSchema.safeParse(req.body);
       if (!batch.success) {
