@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import type { z } from 'zod';
 import { membersEnvSchema } from '@mp/members';
@@ -7,8 +8,13 @@ import { envSchema as gatewayEnvSchema } from '../src/env.js';
 
 // docker compose cannot run here; this keeps the file honest about what the code reads.
 interface ComposeService {
+  image?: string;
+  build?: { context: string; args?: Record<string, string> };
   command?: string[];
+  restart?: string;
   environment?: Record<string, string>;
+  healthcheck?: { test: string[]; start_period?: string };
+  depends_on?: Record<string, { condition: string }>;
   ports?: string[];
   expose?: string[];
 }
@@ -48,5 +54,79 @@ describe('docker-compose.yml', () => {
     expect(compose.services['gateway']!.ports).toEqual([`${env('gateway')['PORT']}:${env('gateway')['PORT']}`]);
     expect(compose.services['members']!.ports).toBeUndefined();
     expect(compose.services['nickname-history']!.ports).toBeUndefined();
+  });
+});
+
+describe('docker-compose.yml as a production user reads it', () => {
+  const appServices: [string, string][] = [
+    ['members', '@mp/members'],
+    ['nickname-history', '@mp/nickname-history'],
+    ['gateway', '@mp/gateway'],
+  ];
+
+  it('restarts every service that stops', () => {
+    for (const [name, service] of Object.entries(compose.services)) expect([name, service.restart]).toEqual([name, 'unless-stopped']);
+  });
+
+  it('asks PostgreSQL over TCP whether it is ready (the first-run init server listens on the socket only)', () => {
+    for (const name of ['members-db', 'nickname-history-db']) {
+      const test = compose.services[name]!.healthcheck!.test;
+      expect(test.slice(0, 2)).toEqual(['CMD', 'pg_isready']);
+      expect(test[test.indexOf('-h') + 1]).toBe('127.0.0.1');
+    }
+  });
+
+  it.each(appServices)('%s is healthy only when its own /readyz answers, and is built as its own image', (name, workspace) => {
+    const service = compose.services[name]!;
+    const port = service.environment!['PORT']!;
+    expect(service.healthcheck!.test.join(' ')).toContain(`http://127.0.0.1:${port}/readyz`);
+    expect(service.healthcheck!.start_period).toBeDefined();
+    expect(service.build).toEqual({ context: '.', args: { WORKSPACE: workspace } });
+  });
+
+  it('starts each service only once what it needs is healthy', () => {
+    const healthy = { condition: 'service_healthy' };
+    expect(compose.services['gateway']!.depends_on).toEqual({ members: healthy, 'nickname-history': healthy });
+    expect(compose.services['members']!.depends_on).toEqual({ 'members-db': healthy, rabbitmq: healthy });
+    expect(compose.services['nickname-history']!.depends_on).toEqual({ 'nickname-history-db': healthy, rabbitmq: healthy });
+  });
+});
+
+describe('Dockerfile', () => {
+  const dockerfile = readFileSync(fileURLToPath(new URL('../../Dockerfile', import.meta.url)), 'utf8');
+  const instructions = dockerfile
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !line.trimStart().startsWith('#'))
+    .map((line) => line.trim());
+  const stages = instructions.reduce<string[][]>((all, line) => {
+    if (line.startsWith('FROM ')) all.push([]);
+    all.at(-1)?.push(line);
+    return all;
+  }, []);
+  const runtime = stages.at(-1)!;
+
+  it('prunes the monorepo to the one workspace each image is for', () => {
+    expect(instructions).toContainEqual(expect.stringMatching(/turbo@[\d.]+ prune "\$\{WORKSPACE\}" --docker/));
+    expect(instructions).toContainEqual(expect.stringMatching(/turbo run build --filter="\$\{WORKSPACE\}"/));
+  });
+
+  it('installs dependencies from the manifests alone before copying sources (a cached dependency layer)', () => {
+    const build = stages.find((stage) => stage.some((line) => line.startsWith('RUN npm ci')))!;
+    const manifests = build.findIndex((line) => line.startsWith('COPY --from=prune /out/json/'));
+    const install = build.findIndex((line) => line.startsWith('RUN npm ci'));
+    const sources = build.findIndex((line) => line.startsWith('COPY --from=prune /out/full/'));
+    expect(manifests).toBeGreaterThanOrEqual(0);
+    expect(manifests).toBeLessThan(install);
+    expect(install).toBeLessThan(sources);
+    expect(build.some((line) => line === 'COPY . .')).toBe(false);
+  });
+
+  it('runs as the unprivileged node user, owning its files, without development dependencies', () => {
+    expect(runtime).toContain('USER node');
+    const copies = runtime.filter((line) => line.startsWith('COPY'));
+    expect(copies.length).toBeGreaterThan(0);
+    for (const copy of copies) expect(copy).toContain('--chown=node:node');
+    expect(runtime.join('\n')).toMatch(/NODE_ENV=production/);
+    expect(instructions).toContainEqual(expect.stringMatching(/npm prune --omit=dev/));
   });
 });
