@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { composeServices } from '@apollo/composition';
 import { parse, printSchema } from 'graphql';
+import { SUBGRAPHS } from '../src/subgraphs.js';
 
 export interface SubgraphSource {
   name: string;
@@ -11,14 +12,9 @@ export interface SubgraphSource {
 
 const root = new URL('../../', import.meta.url);
 
-export const SUBGRAPHS = [
-  { name: 'members', url: 'http://127.0.0.1:4001/graphql', schema: 'subgraphs/members/schema.graphql' },
-  { name: 'nickname-history', url: 'http://127.0.0.1:4002/graphql', schema: 'subgraphs/nickname-history/schema.graphql' },
-] as const;
-
 export async function readSubgraphs(): Promise<SubgraphSource[]> {
   return Promise.all(
-    SUBGRAPHS.map(async ({ name, url, schema }) => ({ name, url, sdl: await readFile(new URL(schema, root), 'utf8') })),
+    SUBGRAPHS.map(async ({ name, defaultUrl, schemaPath }) => ({ name, url: defaultUrl, sdl: await readFile(new URL(schemaPath, root), 'utf8') })),
   );
 }
 

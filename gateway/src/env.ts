@@ -1,5 +1,11 @@
 import { z } from 'zod';
 import { loadEnv, logLevelSchema, portSchema, positiveIntSchema, secretSchema } from '@mp/service-kit';
+import { SUBGRAPHS, type SubgraphUrlVariable } from './subgraphs.js';
+
+/** MEMBERS_URL, NICKNAME_HISTORY_URL, ...: where each subgraph is routed. */
+const subgraphUrlSchemas = Object.fromEntries(
+  SUBGRAPHS.map((subgraph) => [subgraph.urlVariable, z.url().default(subgraph.defaultUrl)]),
+) as Record<SubgraphUrlVariable, z.ZodDefault<z.ZodURL>>;
 
 /** `true`/`false` (also 1/0, yes/no, on/off); unset means "derive from NODE_ENV". */
 const flagSchema = z.stringbool().optional();
@@ -10,8 +16,7 @@ export const envSchema = z
     PORT: portSchema.default(4000),
     HOST: z.string().default('127.0.0.1'),
     LOG_LEVEL: logLevelSchema.default('info'),
-    MEMBERS_URL: z.url().default('http://127.0.0.1:4001/graphql'),
-    NICKNAME_HISTORY_URL: z.url().default('http://127.0.0.1:4002/graphql'),
+    ...subgraphUrlSchemas,
     /** Sent with every subgraph request; subgraphs answer nobody else. */
     GATEWAY_SECRET: secretSchema,
     /** A slow subgraph fails its part of the response instead of holding the whole request. */

@@ -3,6 +3,7 @@ import { exposure, readEnv } from './env.js';
 import { loadPersistedDocuments } from './persisted-documents.js';
 import { buildGateway } from './server.js';
 import { DEFAULT_CIRCUIT } from './subgraph-fetcher.js';
+import { subgraphUrlsFrom } from './subgraphs.js';
 
 const startup = startupPhases();
 const env = readEnv();
@@ -16,7 +17,7 @@ const persistedDocuments = manifestPath
 const gateway = await startup.time('apollo', () =>
   buildGateway({
     logger,
-    subgraphUrls: { members: env.MEMBERS_URL, 'nickname-history': env.NICKNAME_HISTORY_URL },
+    subgraphUrls: subgraphUrlsFrom(env),
     gatewaySecret: env.GATEWAY_SECRET,
     subgraphTimeoutMs: env.SUBGRAPH_TIMEOUT_MS,
     circuit: { ...DEFAULT_CIRCUIT, resetTimeoutMs: env.SUBGRAPH_CIRCUIT_RESET_MS },

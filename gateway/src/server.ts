@@ -14,13 +14,12 @@ import { createSubgraphFetcher, type CircuitOptions, type SubgraphFetcher } from
 import { graphiqlRoute } from './graphiql-route.js';
 import { installInputScalars } from './input-scalars.js';
 import { createStartupGate } from './startup-gate.js';
+import { SUBGRAPH_NAMES, isSubgraphName, perSubgraph, type SubgraphName } from './subgraphs.js';
 import { rootRoute } from './root-route.js';
 import { graphqlHttpErrors, requireJsonPost } from './http-guards.js';
 import { persistedDocuments, type PersistedDocumentsOptions } from './persisted-documents-middleware.js';
 import type { GatewayContext } from './context.js';
 
-export const SUBGRAPH_NAMES = ['members', 'nickname-history'] as const;
-export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
 
 /** Composed at build time by scripts/compose-supergraph.ts; never introspected at runtime. */
 export const readSupergraphSdl = (): string => readFileSync(new URL('../supergraph.graphql', import.meta.url), 'utf8');
@@ -48,16 +47,12 @@ export interface GatewayServer {
   close(): Promise<void>;
 }
 
-const isSubgraphName = (name: string): name is SubgraphName => (SUBGRAPH_NAMES as readonly string[]).includes(name);
-
 export async function buildGateway(deps: GatewayDeps): Promise<GatewayServer> {
   const { logger, subgraphUrls, gatewaySecret, subgraphTimeoutMs } = deps;
   if (deps.graphiql && !deps.introspection) throw new Error('GraphiQL needs introspection');
-  const fetcherFor = (name: SubgraphName) => createSubgraphFetcher(name, subgraphTimeoutMs, logger, deps.circuit);
-  const fetchers: Record<SubgraphName, SubgraphFetcher> = {
-    members: fetcherFor('members'),
-    'nickname-history': fetcherFor('nickname-history'),
-  };
+  const fetchers: Record<SubgraphName, SubgraphFetcher> = perSubgraph((name) =>
+    createSubgraphFetcher(name, subgraphTimeoutMs, logger, deps.circuit),
+  );
   const gateway = new ApolloGateway({
     supergraphSdl: deps.supergraphSdl ?? readSupergraphSdl(),
     logger: logger.child({ component: 'apollo-gateway' }),
@@ -90,7 +85,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayServer> {
     healthRoutes(() => {
       const waitingFor = startupGate.waitingFor();
       if (waitingFor.length > 0) return Promise.reject(new Error(`waiting for subgraphs: ${waitingFor.join(', ')}`));
-      return Promise.resolve({ subgraphs: Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, fetchers[name].state()])) });
+      return Promise.resolve({ subgraphs: perSubgraph((name) => fetchers[name].state()) });
     }),
   );
   app.get('/', rootRoute({ graphiql: deps.graphiql }));
