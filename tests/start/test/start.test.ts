@@ -68,15 +68,27 @@ describe('npm start (scripts/start.mjs) on the embedded database', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'start-test-'));
-    ports = await freePorts();
     env = { MEMBERS_DATA_DIR: join(dataDir, 'members'), NICKNAME_HISTORY_DATA_DIR: join(dataDir, 'nickname-history') };
   });
   afterAll(async () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  async function runUntilCtrlC(label: string, work: (system: LocalSystem) => Promise<void>) {
+  const started: LocalSystem[] = [];
+  /** A system on ports of its own, so that nothing another test left behind can answer for it. */
+  const startSystem = async () => {
+    ports = await freePorts();
     const system = new LocalSystem(ports, env);
+    started.push(system);
+    return system;
+  };
+  afterEach(async () => {
+    // A failed assertion must not leave a system running into the next test.
+    await Promise.all(started.splice(0).map((system) => system.killAll()));
+  });
+
+  async function runUntilCtrlC(label: string, work: (system: LocalSystem) => Promise<void>) {
+    const system = await startSystem();
     const poller = pollFromTheStart(system);
     const bannerAt = await system.banner();
     // Ask once more right after the banner, however the poller is timed.
@@ -100,7 +112,7 @@ describe('npm start (scripts/start.mjs) on the embedded database', () => {
     // "unavailable" (which would also have counted against its circuit breaker).
     const messages = poller.observations.flatMap((observation) => observation.messages);
     expect(messages.filter((message) => message !== 'The gateway is starting: waiting for members, nickname-history' && !message.startsWith('The gateway is starting'))).toEqual([]);
-    for (const observation of poller.observations.filter((o) => o.at < bannerAt && o.status !== 0 && !o.hasData)) {
+    for (const observation of poller.observations.filter((o) => o.kind === 'graphql' && o.at < bannerAt && o.status !== 0 && !o.hasData)) {
       expect(observation.status).toBe(503);
     }
     // The gateway's readiness follows the subgraphs': never 200 before both logged "ready".
@@ -161,7 +173,7 @@ describe('npm start (scripts/start.mjs) on the embedded database', () => {
   });
 
   it('stops every service when the command itself is killed', async () => {
-    const system = new LocalSystem(ports, env);
+    const system = await startSystem();
     await system.banner();
     system.kill('SIGKILL');
     const deadline = Date.now() + 15_000;
@@ -171,10 +183,12 @@ describe('npm start (scripts/start.mjs) on the embedded database', () => {
   });
 
   it('exits non-zero with the failing service’s own error as the last thing printed', async () => {
+    ports = await freePorts();
     const blocker: Server = createServer();
     await new Promise<void>((resolve) => blocker.listen(ports.members, '127.0.0.1', resolve));
     try {
       const system = new LocalSystem(ports, env);
+      started.push(system);
       const code = await Promise.race([system.exited, new Promise((r) => setTimeout(() => r(`TIMEOUT ${system.text().slice(-3000)}`), 20_000))]);
       expect(code).not.toBe(0);
       const lines = system.output.map(({ text }) => text);

@@ -111,6 +111,23 @@ export class LocalSystem {
   kill(signal: NodeJS.Signals): void {
     process.kill(this.pid, signal);
   }
+
+  /**
+   * Test cleanup: kills the command; its services notice their supervisor is gone and stop on
+   * their own. Resolves once nothing listens on the system's ports any more.
+   */
+  async killAll(): Promise<void> {
+    try {
+      process.kill(-this.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    const deadline = Date.now() + 15_000;
+    const ports = [this.ports.gateway, this.ports.members, this.ports.history];
+    while (Date.now() < deadline && !(await Promise.all(ports.map(portClosed))).every(Boolean)) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }
 
 export async function graphql<T>(url: string, query: string, variables: Record<string, unknown> = {}) {
