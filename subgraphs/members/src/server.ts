@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
-import { startSubgraphServer, type Logger, type SubgraphServer } from '@mp/service-kit';
+import { buildSubgraphServer, type Logger, type SubgraphServer } from '@mp/service-kit';
 import { createContext, type MembersContext } from './context.js';
 import type { MembersDb } from './data/members-repository.js';
 import { resolvers } from './resolvers/index.js';
@@ -26,7 +26,7 @@ export interface MembersServer extends SubgraphServer<MembersContext> {
 export async function buildServer(deps: MembersServerDeps): Promise<MembersServer> {
   const { db, logger } = deps;
   const contextDeps = { db, now: deps.now ?? (() => new Date()), eventsWritten: deps.eventsWritten ?? (() => {}) };
-  const server = await startSubgraphServer<MembersContext>({
+  const server = await buildSubgraphServer<MembersContext>({
     typeDefs,
     resolvers,
     logger,

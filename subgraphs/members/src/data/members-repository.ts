@@ -1,7 +1,8 @@
 import type { Member as MemberRow, PrismaClient } from '@mp/prisma/members';
-import type { NicknameChanged } from '@mp/events';
 import { newId } from './ids.js';
 import type { MemberPage } from './pagination.js';
+import { takenField, type TakenField } from './unique-violation.js';
+import { nicknameChangedEvent, outboxRow } from '../outbox/nickname-changed-event.js';
 
 export type MembersDb = PrismaClient;
 
@@ -15,27 +16,6 @@ export interface NewMember {
 
 /** Interactive transactions wait for a pooled connection under load instead of failing fast. */
 const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 10_000 } as const;
-
-const nicknameChangedEvent = (
-  member: MemberRow,
-  previousNickname: string | null,
-  changedAt: Date,
-): NicknameChanged => ({
-  type: 'NicknameChanged',
-  eventId: newId(),
-  memberId: member.id,
-  version: member.nicknameVersion,
-  previousNickname,
-  nickname: member.nickname,
-  changedAt: changedAt.toISOString(),
-});
-
-const outboxRow = (event: NicknameChanged) => ({
-  id: event.eventId,
-  aggregateId: event.memberId,
-  type: event.type,
-  payload: event,
-});
 
 export async function findMembersByIds(db: MembersDb, ids: readonly string[]): Promise<MemberRow[]> {
   return db.member.findMany({ where: { id: { in: [...ids] } } });
@@ -51,21 +31,41 @@ export async function listMembers(db: MembersDb, first: number, afterId: string 
   return { rows: rows.slice(0, first), hasNextPage: rows.length > first, hasPreviousPage: afterId !== null };
 }
 
-/** The member and its first NicknameChanged event commit together or not at all. */
-export async function insertMember(db: MembersDb, input: NewMember): Promise<MemberRow> {
-  return db.$transaction(async (tx) => {
-    const member = await tx.member.create({
-      data: { id: newId(), ...input, birthDate: new Date(`${input.birthDate}T00:00:00Z`), nicknameVersion: 1 },
-    });
-    await tx.outboxEvent.create({ data: outboxRow(nicknameChangedEvent(member, null, member.createdAt)) });
-    return member;
-  }, TRANSACTION_OPTIONS);
+export type MemberInsert = { kind: 'created'; member: MemberRow } | { kind: 'taken'; field: TakenField };
+
+/**
+ * The member and its first NicknameChanged event commit together or not at all. A unique index
+ * (email or nickname, case-insensitive) decides races: the loser gets `taken`, not an error.
+ */
+export async function insertMember(db: MembersDb, input: NewMember): Promise<MemberInsert> {
+  try {
+    const member = await db.$transaction(async (tx) => {
+      const created = await tx.member.create({
+        data: { id: newId(), ...input, birthDate: new Date(`${input.birthDate}T00:00:00Z`), nicknameVersion: 1 },
+      });
+      const event = nicknameChangedEvent({
+        memberId: created.id,
+        version: created.nicknameVersion,
+        previousNickname: null,
+        nickname: created.nickname,
+        changedAt: created.createdAt,
+      });
+      await tx.outboxEvent.create({ data: outboxRow(event) });
+      return created;
+    }, TRANSACTION_OPTIONS);
+    return { kind: 'created', member };
+  } catch (error) {
+    const field = takenField(error);
+    if (field) return { kind: 'taken', field };
+    throw error;
+  }
 }
 
 export type NicknameUpdate =
   | { kind: 'changed'; member: MemberRow; previousNickname: string }
   | { kind: 'unchanged' }
-  | { kind: 'not-found' };
+  | { kind: 'not-found' }
+  | { kind: 'taken' };
 
 /**
  * Locks the member row first so concurrent changes of one member serialise: each change sees
@@ -78,17 +78,30 @@ export async function updateNickname(
   nicknameKey: string,
   changedAt: Date,
 ): Promise<NicknameUpdate> {
-  return db.$transaction(async (tx) => {
-    // One statement locks the row and reads the nickname the change replaces.
-    const [current] = await tx.$queryRaw<{ nickname: string }[]>`
-      SELECT nickname FROM member WHERE id = ${memberId}::uuid FOR UPDATE`;
-    if (!current) return { kind: 'not-found' };
-    if (current.nickname === nickname) return { kind: 'unchanged' };
-    const member = await tx.member.update({
-      where: { id: memberId },
-      data: { nickname, nicknameKey, nicknameVersion: { increment: 1 } },
-    });
-    await tx.outboxEvent.create({ data: outboxRow(nicknameChangedEvent(member, current.nickname, changedAt)) });
-    return { kind: 'changed', member, previousNickname: current.nickname };
-  }, TRANSACTION_OPTIONS);
+  try {
+    return await db.$transaction(async (tx): Promise<NicknameUpdate> => {
+      // One statement locks the row and reads the nickname the change replaces.
+      const [current] = await tx.$queryRaw<{ nickname: string }[]>`
+        SELECT nickname FROM member WHERE id = ${memberId}::uuid FOR UPDATE`;
+      if (!current) return { kind: 'not-found' };
+      if (current.nickname === nickname) return { kind: 'unchanged' };
+      const member = await tx.member.update({
+        where: { id: memberId },
+        data: { nickname, nicknameKey, nicknameVersion: { increment: 1 } },
+      });
+      const event = nicknameChangedEvent({
+        memberId,
+        version: member.nicknameVersion,
+        previousNickname: current.nickname,
+        nickname: member.nickname,
+        changedAt,
+      });
+      await tx.outboxEvent.create({ data: outboxRow(event) });
+      return { kind: 'changed', member, previousNickname: current.nickname };
+    }, TRANSACTION_OPTIONS);
+  } catch (error) {
+    // Another member holds this nickname (case-insensitively): the unique index decided.
+    if (takenField(error) === 'nickname') return { kind: 'taken' };
+    throw error;
+  }
 }

@@ -1,6 +1,5 @@
-import { validateNickname } from '../validation/index.js';
+import { validateNickname, type UserError } from '../validation/index.js';
 import { updateNickname, type MembersDb } from '../data/members-repository.js';
-import { takenField } from '../data/unique-violation.js';
 import { canonicalId } from '../data/ids.js';
 import type { ChangeNicknameResult } from './results.js';
 
@@ -8,6 +7,8 @@ export interface ChangeNicknameInput {
   memberId: string;
   nickname: string;
 }
+
+const rejected = (error: UserError): ChangeNicknameResult => ({ member: null, previousNickname: null, userErrors: [error] });
 
 const NOT_FOUND: ChangeNicknameResult = {
   member: null,
@@ -21,33 +22,18 @@ export async function changeNickname(
   now: Date,
 ): Promise<ChangeNicknameResult> {
   const nickname = validateNickname(input.nickname, ['input', 'nickname']);
-  if (!nickname.ok) return { member: null, previousNickname: null, userErrors: [nickname.error] };
+  if (!nickname.ok) return rejected(nickname.error);
   const memberId = canonicalId(input.memberId);
   if (memberId === null) return NOT_FOUND;
-  try {
-    const update = await updateNickname(db, memberId, nickname.value.nickname, nickname.value.key, now);
-    switch (update.kind) {
-      case 'not-found':
-        return NOT_FOUND;
-      case 'unchanged':
-        return {
-          member: null,
-          previousNickname: null,
-          userErrors: [
-            { code: 'NICKNAME_UNCHANGED', field: ['input', 'nickname'], message: 'This is already the nickname.' },
-          ],
-        };
-      case 'changed':
-        return { member: update.member, previousNickname: update.previousNickname, userErrors: [] };
-    }
-  } catch (error) {
-    if (takenField(error) === 'nickname') {
-      return {
-        member: null,
-        previousNickname: null,
-        userErrors: [{ code: 'NICKNAME_TAKEN', field: ['input', 'nickname'], message: 'This nickname is already taken.' }],
-      };
-    }
-    throw error;
+  const update = await updateNickname(db, memberId, nickname.value.nickname, nickname.value.key, now);
+  switch (update.kind) {
+    case 'not-found':
+      return NOT_FOUND;
+    case 'unchanged':
+      return rejected({ code: 'NICKNAME_UNCHANGED', field: ['input', 'nickname'], message: 'This is already the nickname.' });
+    case 'taken':
+      return rejected({ code: 'NICKNAME_TAKEN', field: ['input', 'nickname'], message: 'This nickname is already taken.' });
+    case 'changed':
+      return { member: update.member, previousNickname: update.previousNickname, userErrors: [] };
   }
 }

@@ -1,6 +1,5 @@
 import { validateBirthDate, validateEmail, validateNickname, type UserError } from '../validation/index.js';
 import { insertMember, type MembersDb } from '../data/members-repository.js';
-import { takenField } from '../data/unique-violation.js';
 import type { CreateMemberResult } from './results.js';
 
 export interface CreateMemberInput {
@@ -19,23 +18,21 @@ export async function createMember(db: MembersDb, input: CreateMemberInput, now:
   if (!email.ok || !nickname.ok || !birthDate.ok) {
     return rejected([email, nickname, birthDate].flatMap((result) => (result.ok ? [] : [result.error])));
   }
-  try {
-    const member = await insertMember(db, {
-      email: email.value.email,
-      emailKey: email.value.key,
-      nickname: nickname.value.nickname,
-      nicknameKey: nickname.value.key,
-      birthDate: birthDate.value,
-    });
-    return { member, userErrors: [] };
-  } catch (error) {
-    switch (takenField(error)) {
-      case 'email':
-        return rejected([{ code: 'EMAIL_TAKEN', field: ['input', 'email'], message: 'This email is already registered.' }]);
-      case 'nickname':
-        return rejected([{ code: 'NICKNAME_TAKEN', field: ['input', 'nickname'], message: 'This nickname is already taken.' }]);
-      case null:
-        throw error;
-    }
+  const inserted = await insertMember(db, {
+    email: email.value.email,
+    emailKey: email.value.key,
+    nickname: nickname.value.nickname,
+    nicknameKey: nickname.value.key,
+    birthDate: birthDate.value,
+  });
+  switch (inserted.kind) {
+    case 'created':
+      return { member: inserted.member, userErrors: [] };
+    case 'taken':
+      return rejected([
+        inserted.field === 'email'
+          ? { code: 'EMAIL_TAKEN', field: ['input', 'email'], message: 'This email is already registered.' }
+          : { code: 'NICKNAME_TAKEN', field: ['input', 'nickname'], message: 'This nickname is already taken.' },
+      ]);
   }
 }

@@ -1,7 +1,7 @@
 import type { PrismaClient as HistoryDb } from '@mp/prisma/nickname-history';
 import type { NicknameChanged } from '@mp/events';
 import type { MembersDb } from '../data/members-repository.js';
-import { newId } from '../data/ids.js';
+import { nicknameChangedEvent, outboxRow } from '../outbox/nickname-changed-event.js';
 
 export interface ReconcileOptions {
   /** Report only; change nothing. */
@@ -168,15 +168,15 @@ async function repair(
         } else if (v === version) {
           // Pruned, but members still knows the current state: announce it again.
           const previous = present.get(v - 1) ?? null;
-          synthesized.push({
-            type: 'NicknameChanged',
-            eventId: newId(),
-            memberId: member.id,
-            version,
-            previousNickname: v === 1 ? null : previous,
-            nickname: member.nickname,
-            changedAt: new Date().toISOString(),
-          });
+          synthesized.push(
+            nicknameChangedEvent({
+              memberId: member.id,
+              version,
+              previousNickname: v === 1 ? null : previous,
+              nickname: member.nickname,
+              changedAt: new Date(),
+            }),
+          );
           repaired += 1;
         } else unrecoverable.push(v);
       }
@@ -219,7 +219,7 @@ async function repair(
   }
   if (synthesized.length > 0) {
     await members.outboxEvent.createMany({
-      data: synthesized.map((event) => ({ id: event.eventId, aggregateId: event.memberId, type: event.type, payload: event })),
+      data: synthesized.map(outboxRow),
     });
   }
 }
