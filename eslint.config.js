@@ -13,6 +13,17 @@ export default tseslint.config(
     },
   },
   {
+    // A service reads its environment in one zod-validated env.ts that reports every bad variable.
+    files: ['gateway/src/**/*.ts', 'subgraphs/*/src/**/*.ts', 'packages/*/src/**/*.ts'],
+    ignores: ['**/src/env.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read the environment in the service’s src/env.ts (zod-validated), and pass values in.' },
+      ],
+    },
+  },
+  {
     // jest's asymmetric matchers (expect.any, expect.objectContaining) are typed `any`.
     files: ['**/test/**/*.ts'],
     rules: { '@typescript-eslint/no-unsafe-assignment': 'off' },

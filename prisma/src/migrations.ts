@@ -5,7 +5,7 @@ import { createPGlite } from './pglite-template.js';
 import type { MigrationList, SchemaFilter } from '@prisma/schema-engine-wasm/schema_engine_bg';
 import { migrationsDir, schemaPath, type DatabaseName } from './databases.js';
 import type { OpenedDatabase } from './open-database.js';
-import { AwaitingPGliteFactory } from './pglite-adapter.js';
+import { PGliteAdapterFactory } from './pglite-adapter.js';
 import { withSchemaEngine, type SchemaEngine, type SchemaFile } from './schema-engine.js';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 
@@ -86,7 +86,7 @@ export interface DiffOptions {
 async function withShadowOnlyEngine<T>(schema: SchemaFile, work: (engine: SchemaEngine) => Promise<T>): Promise<T> {
   const db = await createPGlite(null);
   try {
-    const shared = new AwaitingPGliteFactory(db);
+    const shared = new PGliteAdapterFactory(db);
     const factory: SqlMigrationAwareDriverAdapterFactory = {
       provider: shared.provider,
       adapterName: shared.adapterName,

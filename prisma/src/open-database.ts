@@ -2,7 +2,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { once } from './delegating-adapter.js';
-import { AwaitingPGliteFactory } from './pglite-adapter.js';
+import { PGliteAdapterFactory } from './pglite-adapter.js';
 import { createPGlite } from './pglite-template.js';
 import { connectPostgres } from './postgres-adapter.js';
 
@@ -32,5 +32,5 @@ export async function openDatabase(target: DatabaseTarget, options: OpenDatabase
   // One PGlite per open: PGlite cannot open the same data directory twice.
   if (target.dataDir !== null) await mkdir(target.dataDir, { recursive: true });
   const db = await createPGlite(target.dataDir);
-  return { target, adapterFactory: new AwaitingPGliteFactory(db), close: once(() => db.close()) };
+  return { target, adapterFactory: new PGliteAdapterFactory(db), close: once(() => db.close()) };
 }

@@ -23,7 +23,11 @@ async function connectTo(db: PGlite, dispose?: () => Promise<void>): Promise<Sql
   });
 }
 
-export class AwaitingPGliteFactory implements SqlMigrationAwareDriverAdapterFactory {
+/**
+ * The embedded database's adapter factory for both the Prisma client and the migration engine:
+ * pglite-prisma-adapter with scripts awaited (see the note at the top) and in-memory shadows.
+ */
+export class PGliteAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
   readonly provider = 'postgres';
   readonly adapterName = 'pglite-prisma-adapter';
 

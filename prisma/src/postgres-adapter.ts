@@ -1,4 +1,4 @@
-// @prisma/adapter-pg, wrapped so the Wasm schema engine can use it safely (see toolchain notes):
+// @prisma/adapter-pg, wrapped so the Wasm schema engine can use it safely (see prisma/README.md):
 // the shadow database is a fresh temporary database, "char" columns are readable, scripts are atomic.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';

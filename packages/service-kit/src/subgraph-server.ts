@@ -42,7 +42,7 @@ export const SUBGRAPH_BODY_LIMIT = '10mb';
  * A federation subgraph on Express 5: answers `/graphql` only for the gateway's secret, masks
  * unexpected errors, serves `/healthz` and `/readyz`, and drains in-flight requests on close.
  */
-export async function startSubgraphServer<TContext extends object>(
+export async function buildSubgraphServer<TContext extends object>(
   options: SubgraphServerOptions<TContext>,
 ): Promise<SubgraphServer<TContext>> {
   const { logger } = options;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
-import { startSubgraphServer, type Logger, type SubgraphServer } from '@mp/service-kit';
+import { buildSubgraphServer, type Logger, type SubgraphServer } from '@mp/service-kit';
 import { createContext, type HistoryContext } from './context.js';
 import type { HistoryDb } from './data/history-repository.js';
 import { resolvers } from './resolvers/index.js';
@@ -23,7 +23,7 @@ export interface HistoryServer extends SubgraphServer<HistoryContext> {
 }
 
 export async function buildServer({ db, logger, gatewaySecret, eventsSecret, readiness }: HistoryServerDeps): Promise<HistoryServer> {
-  const server = await startSubgraphServer<HistoryContext>({
+  const server = await buildSubgraphServer<HistoryContext>({
     typeDefs,
     resolvers,
     logger,
