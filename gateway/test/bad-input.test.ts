@@ -42,7 +42,7 @@ describe('a Date of the wrong shape', () => {
     expect(body.errors).toEqual([
       {
         message: `Variable "$input" got invalid value ${JSON.stringify(birthDate)} at "input.birthDate"; Date must be "YYYY-MM-DD"`,
-        locations: [{ line: 1, column: 10 }],
+        locations: [{ line: 1, column: CREATE_MEMBER.indexOf('$input') + 1 }],
         extensions: { code: 'BAD_USER_INPUT' },
       },
     ]);

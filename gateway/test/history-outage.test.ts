@@ -1,3 +1,4 @@
+import { waitFor } from '@mp/testkit';
 import { TestSystem } from './support/system.js';
 import {
   CHANGE_NICKNAME,
@@ -40,9 +41,13 @@ it('keeps serving members and accepting changes while nickname-history is down, 
     const change = await system.query<ChangeNicknameData>(CHANGE_NICKNAME, { input: { memberId: id, nickname } });
     expect(change.data!.changeNickname.userErrors).toEqual([]);
   }
-  // The relay keeps the changes while it cannot deliver them.
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  expect(await system.members.client.outboxEvent.count({ where: { publishedAt: null } })).toBe(3);
+  // The relay has tried to deliver the changes and keeps them while it cannot.
+  const tried = await waitFor(
+    'a failed delivery attempt recorded on each of the three changes',
+    () => system.members.client.outboxEvent.findMany({ where: { publishedAt: null } }),
+    (rows) => rows.length === 3 && rows.every((row) => row.attempts > 0 && row.lastError !== null),
+  );
+  expect(tried).toHaveLength(3);
 
   await system.startHistory();
   await system.drained();

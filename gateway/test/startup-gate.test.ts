@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import { waitFor } from '@mp/testkit';
 import { buildGateway, type GatewayServer } from '../src/server.js';
 import { StandInSubgraph, freePort } from './support/stand-in-subgraph.js';
 
@@ -49,8 +50,7 @@ describe('gateway start-up gate', () => {
     expect(await notReady.json()).toMatchObject({ reason: 'waiting for subgraphs: members, nickname-history' });
 
     await members.start();
-    const deadline = Date.now() + 5_000;
-    while (members.received === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    await waitFor('a probe to reach members', () => members.received, (received) => received > 0);
     expect((await fetch(`${origin}/readyz`)).status).toBe(503);
     expect((await post(`${origin}/graphql`)).status).toBe(503);
 
@@ -65,9 +65,7 @@ describe('gateway start-up gate', () => {
   it('is not fooled by a subgraph that refuses the gateway secret', async () => {
     await members.start();
     await history.start(() => ({ status: 401, body: { errors: [{ message: 'Unauthorized' }] } }));
-    const deadline = Date.now() + 1_000;
-    while (history.received < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(history.received).toBeGreaterThanOrEqual(2);
+    await waitFor('two probes to reach nickname-history', () => history.received, (received) => received >= 2);
     expect((await fetch(`${origin}/readyz`)).status).toBe(503);
     expect(await (await post(`${origin}/graphql`)).json()).toMatchObject({
       errors: [{ message: 'The gateway is starting: waiting for nickname-history' }],

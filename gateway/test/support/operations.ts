@@ -1,10 +1,4 @@
-export const CREATE_MEMBER = `mutation($input: CreateMemberInput!) {
-  createMember(input: $input) { member { id nickname } userErrors { code field message } }
-}`;
-
-export const CHANGE_NICKNAME = `mutation($input: ChangeNicknameInput!) {
-  changeNickname(input: $input) { member { id nickname } previousNickname userErrors { code field message } }
-}`;
+export { CHANGE_NICKNAME, CREATE_MEMBER, signUpInput, type ChangeNicknameData, type CreateMemberData } from '@mp/testkit';
 
 export const MEMBER_WITH_HISTORY = `query($id: ID!) {
   member(id: $id) {
@@ -37,16 +31,3 @@ export interface MemberWithHistory {
   } | null;
 }
 
-export interface CreateMemberData {
-  createMember: { member: { id: string; nickname: string } | null; userErrors: { code: string }[] };
-}
-
-export interface ChangeNicknameData {
-  changeNickname: { member: { id: string; nickname: string } | null; previousNickname: string | null; userErrors: { code: string }[] };
-}
-
-let counter = 0;
-export function signUpInput(prefix = 'm') {
-  counter += 1;
-  return { email: `${prefix}${counter}@example.com`, nickname: `${prefix}${counter}`, birthDate: '1985-07-01' };
-}

@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import { waitFor } from '@mp/testkit';
 import { openMigratedTestDatabase, type MigratedTestDatabase } from '@mp/prisma/testing';
 import { PrismaClient as MembersClient } from '@mp/prisma/members';
 import { PrismaClient as HistoryClient } from '@mp/prisma/nickname-history';
@@ -125,12 +126,15 @@ export class TestSystem {
 
   /** Waits until the relay has delivered every committed event. */
   async drained(timeoutMs = 15_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while ((await this.members.client.outboxEvent.count({ where: { publishedAt: null } })) > 0) {
-      if (Date.now() > deadline) throw new Error('outbox not drained in time');
-      this.relay.wake();
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await waitFor(
+      'the outbox to drain',
+      () => {
+        this.relay.wake();
+        return this.members.client.outboxEvent.count({ where: { publishedAt: null } });
+      },
+      (pending) => pending === 0,
+      { timeoutMs, intervalMs: 50 },
+    );
   }
 
   async close(): Promise<void> {

@@ -5,11 +5,10 @@ import { createServer, type Server } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CHANGE_NICKNAME, CREATE_MEMBER, waitFor } from '@mp/testkit';
 import { LocalSystem, REPO_ROOT, freePorts, graphql, portClosed, type Ports } from './support/local-system.js';
 
 const PAGE_ACROSS_BOTH_SUBGRAPHS = '{ members(first: 5) { edges { node { nickname nicknameHistory(first: 5) { totalCount } } } } }';
-const CREATE_MEMBER = 'mutation($input: CreateMemberInput!) { createMember(input: $input) { member { id } userErrors { code } } }';
-const CHANGE_NICKNAME = 'mutation($input: ChangeNicknameInput!) { changeNickname(input: $input) { member { nickname } userErrors { code } } }';
 
 interface Observation {
   at: number;
@@ -157,15 +156,13 @@ describe('npm start (scripts/start.mjs) on the embedded database', () => {
 
   it.each(['second', 'third'])('%s run: reopens the data the run before closed, with the history the relay delivered', async (label) => {
     await runUntilCtrlC(`${label} run (existing data)`, async (running) => {
-      const deadline = Date.now() + 10_000;
-      let page = await graphql<{ members: { edges: { node: { nickname: string; nicknameHistory: { totalCount: number } } }[] } }>(
-        running.gatewayUrl,
-        PAGE_ACROSS_BOTH_SUBGRAPHS,
+      type Page = { members: { edges: { node: { nickname: string; nicknameHistory: { totalCount: number } } }[] } };
+      const page = await waitFor(
+        'the first member with both history entries',
+        () => graphql<Page>(running.gatewayUrl, PAGE_ACROSS_BOTH_SUBGRAPHS),
+        (answer) => answer.body.data?.members.edges[0]?.node.nicknameHistory.totalCount === 2,
+        { timeoutMs: 10_000, intervalMs: 100 },
       );
-      while (page.body.data?.members.edges[0]?.node.nicknameHistory.totalCount !== 2 && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        page = await graphql(running.gatewayUrl, PAGE_ACROSS_BOTH_SUBGRAPHS);
-      }
       // The member of the first run, then the seeded ones (oldest first).
       expect(page.body.data?.members.edges[0]).toEqual({ node: { nickname: 'second', nicknameHistory: { totalCount: 2 } } });
       expect(page.body.data?.members.edges).toHaveLength(5);
@@ -176,10 +173,8 @@ describe('npm start (scripts/start.mjs) on the embedded database', () => {
     const system = await startSystem();
     await system.banner();
     system.kill('SIGKILL');
-    const deadline = Date.now() + 15_000;
     const closed = async () => (await Promise.all([ports.gateway, ports.members, ports.history].map(portClosed))).every(Boolean);
-    while (!(await closed()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(await closed()).toBe(true);
+    expect(await waitFor('every service to stop on its own', closed, Boolean, { intervalMs: 100 })).toBe(true);
   });
 
   it('exits non-zero with the failing service’s own error as the last thing printed', async () => {

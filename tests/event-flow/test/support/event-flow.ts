@@ -18,6 +18,7 @@ import {
 } from '@mp/members';
 import { startAmqpConsumer, type AmqpConsumer, type AmqpConsumerOptions } from '@mp/nickname-history';
 import type { TcpProxy } from './tcp-proxy.js';
+import { CHANGE_NICKNAME, CREATE_MEMBER } from '@mp/testkit';
 
 export const AMQP_URL = process.env['TEST_AMQP_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
 const GATEWAY_SECRET = 'event-flow-gateway-secret-0123456789ab';
@@ -65,15 +66,6 @@ export interface StartRelayOptions {
   wrap?: (publisher: EventPublisher) => EventPublisher;
   name?: string;
 }
-
-const CHANGE_NICKNAME = /* GraphQL */ `
-  mutation ($input: ChangeNicknameInput!) {
-    changeNickname(input: $input) { member { id } userErrors { code message } }
-  }`;
-const CREATE_MEMBER = /* GraphQL */ `
-  mutation ($input: CreateMemberInput!) {
-    createMember(input: $input) { member { id } userErrors { code message } }
-  }`;
 
 /**
  * The event flow in this process: a members API and any number of outbox relays (replicas) on
