@@ -1,4 +1,5 @@
-import { prunePublished, reconcile } from '@mp/members';
+import { prunePublished } from '@mp/members';
+import { reconcile } from '@mp/reconcile';
 import { EventFlow, nicknameOf } from './support/event-flow.js';
 import { checkHistories } from './support/verify-history.js';
 

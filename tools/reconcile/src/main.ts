@@ -1,18 +1,21 @@
 // `npm run reconcile`: compares members with nickname-history, reports drift and re-publishes
 // what is missing. Prints a JSON report; exit code 0 = in sync, 2 = drift found (repaired unless
-// RECONCILE_DRY_RUN=true), 1 = failure. Environment: see reconcileEnvSchema in ../env.ts.
+// RECONCILE_DRY_RUN=true), 1 = failure. Environment: see env.ts; what it does: README.md.
 import { connect } from 'amqplib';
 import { createLogger } from '@mp/service-kit';
 import { openDatabase, type DatabaseTarget } from '@mp/prisma';
 import { PrismaClient as MembersClient } from '@mp/prisma/members';
 import { PrismaClient as HistoryClient } from '@mp/prisma/nickname-history';
 import { memberEventsTopology } from '@mp/messaging';
-import { readReconcileEnv, type ReconcileEnv } from '../env.js';
-import { createAmqpPublisher } from '../outbox/amqp-publisher.js';
-import { createHttpPublisher } from '../outbox/http-publisher.js';
-import type { EventPublisher } from '../outbox/publisher.js';
-import { DEFAULT_RELAY_OPTIONS, startOutboxRelay } from '../outbox/relay.js';
-import { outboxBacklog } from '../outbox/outbox-store.js';
+import {
+  DEFAULT_RELAY_OPTIONS,
+  createAmqpPublisher,
+  createHttpPublisher,
+  outboxBacklog,
+  startOutboxRelay,
+  type EventPublisher,
+} from '@mp/members';
+import { readReconcileEnv, type ReconcileEnv } from './env.js';
 import { reconcile } from './reconcile.js';
 
 const env = readReconcileEnv();
