@@ -52,11 +52,15 @@ function reportCharAsText(pool: pg.Pool): void {
   });
 }
 
-function createPool(connectionString: string, max: number): pg.Pool {
+/**
+ * `forSchemaEngine`: the engine reads pg_catalog, whose "char" columns adapter-pg rejects, so its
+ * session and shadow pools report them as text. The application's pool stays stock adapter-pg.
+ */
+function createPool(connectionString: string, max: number, { forSchemaEngine }: { forSchemaEngine: boolean }): pg.Pool {
   const pool = new pg.Pool({ connectionString, max });
   // An idle client's error is reported again on its next use; unhandled it would crash the process.
   pool.on('error', () => undefined);
-  reportCharAsText(pool);
+  if (forSchemaEngine) reportCharAsText(pool);
   return pool;
 }
 
@@ -102,7 +106,7 @@ class MigrationSafePgFactory implements SessionAwareAdapterFactory {
    * on the shared pool the lock would outlive the migration and block other instances.
    */
   async connectSession(): Promise<SqlDriverAdapter> {
-    const sessionPool = createPool(this.url, 1);
+    const sessionPool = createPool(this.url, 1, { forSchemaEngine: true });
     const adapter = await new PrismaPg(sessionPool).connect();
     return delegatingAdapter(adapter, {
       executeScript: (script) => runScript(sessionPool, script),
@@ -115,7 +119,7 @@ class MigrationSafePgFactory implements SessionAwareAdapterFactory {
     // The pid lets an operator (and the tests) tell which process left a shadow behind.
     const name = `prisma_shadow_${process.pid}_${randomBytes(8).toString('hex')}`;
     await this.pool.query(`CREATE DATABASE ${quoteIdentifier(name)}`);
-    const shadowPool = createPool(withDatabase(this.url, name), 2);
+    const shadowPool = createPool(withDatabase(this.url, name), 2, { forSchemaEngine: true });
     const adapter = await new PrismaPg(shadowPool).connect();
     return delegatingAdapter(adapter, {
       executeScript: (script) => runScript(shadowPool, script),
@@ -133,7 +137,7 @@ export interface PostgresConnection {
 }
 
 export function connectPostgres(url: string, poolSize: number): PostgresConnection {
-  const pool = createPool(url, poolSize);
+  const pool = createPool(url, poolSize, { forSchemaEngine: false });
   return {
     factory: new MigrationSafePgFactory(url, pool),
     close: () => pool.end(),

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { openDatabase, type OpenedDatabase } from '../src/index.js';
 import { createTestDatabase, type TestDatabase } from '../src/testing.js';
 import { withSchemaEngine } from '../src/schema-engine.js';
+import { isSessionAware } from '../src/session.js';
 import { applyMigrationDirectory, loadMigrationList } from '../src/migrations.js';
 import { emptySchema, removeTemporaryFolders, writeMigrationFolder } from './support/migration-folders.js';
 import { queryRows, queryValue } from './support/query.js';
@@ -43,8 +44,28 @@ it('applies nothing of a script whose later statement fails', async () => {
   expect(await queryValue(opened, "SELECT to_regclass('first_half') IS NULL")).toBe(true);
 });
 
-it('reads "char" columns (OID 18), as the schema engine does in pg_catalog', async () => {
-  expect(await queryValue(opened, "SELECT relkind FROM pg_class WHERE relname = 'pg_class'")).toBe('r');
+describe('"char" columns (OID 18, all over pg_catalog)', () => {
+  const relkind = { sql: "SELECT relkind FROM pg_class WHERE relname = 'pg_class'", args: [], argTypes: [] };
+
+  it("are read as text on the schema engine's own connection and on its shadow database", async () => {
+    if (!isSessionAware(opened.adapterFactory)) throw new Error('the PostgreSQL factory hands the engine a session of its own');
+    for (const adapter of [await opened.adapterFactory.connectSession(), await opened.adapterFactory.connectToShadowDb()]) {
+      try {
+        expect((await adapter.queryRaw(relkind)).rows).toEqual([['r']]);
+      } finally {
+        await adapter.dispose();
+      }
+    }
+  });
+
+  it("are left to stock adapter-pg on the application's pool (the patch is for the engine only)", async () => {
+    const adapter = await opened.adapterFactory.connect();
+    try {
+      await expect(adapter.queryRaw(relkind)).rejects.toThrow();
+    } finally {
+      await adapter.dispose();
+    }
+  });
 });
 
 it('gives the shadow database a fresh database, not the main one, and drops it afterwards', async () => {
