@@ -1,9 +1,12 @@
+import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/generated/**', '**/node_modules/**', '**/*.js', '**/*.mjs'] },
-  ...tseslint.configs.recommendedTypeChecked,
+  { ignores: ['**/dist/**', '**/generated/**', '**/node_modules/**'] },
   {
+    files: ['**/*.ts'],
+    extends: [...tseslint.configs.recommendedTypeChecked],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -19,7 +22,11 @@ export default tseslint.config(
     rules: {
       'no-restricted-properties': [
         'error',
-        { object: 'process', property: 'env', message: 'Read the environment in the service’s src/env.ts (zod-validated), and pass values in.' },
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Read the environment in the service’s src/env.ts (zod-validated), and pass values in.',
+        },
       ],
     },
   },
@@ -27,5 +34,11 @@ export default tseslint.config(
     // jest's asymmetric matchers (expect.any, expect.objectContaining) are typed `any`.
     files: ['**/test/**/*.ts'],
     rules: { '@typescript-eslint/no-unsafe-assignment': 'off' },
+  },
+  {
+    // Scripts and configs in plain JavaScript: the recommended rules, Node's globals.
+    files: ['**/*.js', '**/*.mjs'],
+    extends: [js.configs.recommended],
+    languageOptions: { globals: globals.node },
   },
 );

@@ -64,5 +64,7 @@ for (const [index, sample] of SAMPLES.entries()) {
     changes += 1;
   }
 }
-console.log(`Seeded ${created} members and ${changes} nickname changes through ${GATEWAY_URL}${present ? ` (${present} were already there)` : ''}`);
+console.log(
+  `Seeded ${created} members and ${changes} nickname changes through ${GATEWAY_URL}${present ? ` (${present} were already there)` : ''}`,
+);
 console.log(`Open ${GATEWAY_URL.replace(/\/graphql$/, '/graphiql/')} and run the example query.`);

@@ -31,13 +31,19 @@ function ensureChromium() {
   if (isExecutable(DEBIAN_CHROMIUM)) return;
   const canInstall = process.getuid?.() === 0 && spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
   if (!canInstall) {
-    fail(`the GraphiQL browser test needs Chromium: run "sudo apt-get install -y chromium" (or set CHROMIUM_PATH to a Chromium/Chrome binary).`);
+    fail(
+      `the GraphiQL browser test needs Chromium: run "sudo apt-get install -y chromium" (or set CHROMIUM_PATH to a Chromium/Chrome binary).`,
+    );
   }
   console.log("npm test: installing Debian's chromium package for the GraphiQL browser test (once; apt-get)...");
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', 'chromium']]) {
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', '--no-install-recommends', 'chromium'],
+  ]) {
     const result = spawnSync('apt-get', args, { env, stdio: ['ignore', 'ignore', 'inherit'] });
-    if (result.status !== 0) fail(`"apt-get ${args.join(' ')}" failed: install Chromium with "apt-get install -y chromium" and run npm test again.`);
+    if (result.status !== 0)
+      fail(`"apt-get ${args.join(' ')}" failed: install Chromium with "apt-get install -y chromium" and run npm test again.`);
   }
   if (!isExecutable(DEBIAN_CHROMIUM)) fail(`apt-get installed chromium but ${DEBIAN_CHROMIUM} is missing: set CHROMIUM_PATH.`);
 }
@@ -63,7 +69,8 @@ async function ensureServices() {
   const missing = [];
   if (!(await reachable(postgres))) missing.push(`PostgreSQL at ${postgres.host} (TEST_POSTGRES_URL)`);
   if (!(await reachable(amqp))) missing.push(`RabbitMQ at ${amqp.host} (TEST_AMQP_URL)`);
-  if (missing.length > 0) fail(`the tests need ${missing.join(' and ')}: start ${missing.length > 1 ? 'them' : 'it'} and run npm test again.`);
+  if (missing.length > 0)
+    fail(`the tests need ${missing.join(' and ')}: start ${missing.length > 1 ? 'them' : 'it'} and run npm test again.`);
 }
 
 await ensureServices();

@@ -11,6 +11,12 @@ export interface SchemaChangeReport {
 export async function compareApiSchemas(baseSdl: string, nextSdl: string): Promise<SchemaChangeReport> {
   const changes = await diff(buildSchema(baseSdl), buildSchema(nextSdl));
   const messages = (level: CriticalityLevel) =>
-    changes.filter((change) => change.criticality.level === level).map((change) => (change.path ? `${change.path}: ${change.message}` : change.message));
-  return { breaking: messages(CriticalityLevel.Breaking), dangerous: messages(CriticalityLevel.Dangerous), safe: messages(CriticalityLevel.NonBreaking) };
+    changes
+      .filter((change) => change.criticality.level === level)
+      .map((change) => (change.path ? `${change.path}: ${change.message}` : change.message));
+  return {
+    breaking: messages(CriticalityLevel.Breaking),
+    dangerous: messages(CriticalityLevel.Dangerous),
+    safe: messages(CriticalityLevel.NonBreaking),
+  };
 }

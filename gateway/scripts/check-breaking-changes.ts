@@ -27,7 +27,10 @@ async function baseline(): Promise<{ sdl: string; from: string } | null> {
   const spec = `${ref}:${SCHEMA_FILES.apiSdl.path}`;
   try {
     // Read-only: prints the committed file, changes nothing.
-    return { sdl: execFileSync('git', ['show', spec], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }), from: spec };
+    return {
+      sdl: execFileSync('git', ['show', spec], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+      from: spec,
+    };
   } catch {
     return null; // Not a git checkout, or the file is not committed yet: nothing to break.
   }
@@ -43,7 +46,9 @@ try {
   const report = await compareApiSchemas(base.sdl, apiSdl);
   for (const message of report.dangerous) console.warn(`dangerous: ${message}`);
   if (report.breaking.length > 0) {
-    console.error(`${report.breaking.length} breaking API change(s) against ${base.from}:\n${report.breaking.map((m) => `  - ${m}`).join('\n')}`);
+    console.error(
+      `${report.breaking.length} breaking API change(s) against ${base.from}:\n${report.breaking.map((m) => `  - ${m}`).join('\n')}`,
+    );
     process.exit(1);
   }
   console.log(`no breaking API changes against ${base.from} (${report.safe.length} safe, ${report.dangerous.length} dangerous)`);

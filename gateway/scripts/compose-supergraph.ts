@@ -18,7 +18,9 @@ try {
     process.exit(1);
   }
   if (!checkOnly) await writeSchemaFiles(composed);
-  const paths = Object.values(SCHEMA_FILES).map((file) => file.path).join(', ');
+  const paths = Object.values(SCHEMA_FILES)
+    .map((file) => file.path)
+    .join(', ');
   console.log(checkOnly ? `up to date: ${paths}` : `composed -> ${paths}`);
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);

@@ -12,7 +12,9 @@ const readIfPresent = (url: URL) => readFile(url, 'utf8').catch(() => null);
 /** Paths of the committed files whose content differs from a fresh composition. */
 export async function staleSchemaFiles(composed: ComposedSchemas): Promise<string[]> {
   const entries = Object.entries(SCHEMA_FILES) as [keyof ComposedSchemas, (typeof SCHEMA_FILES)[keyof ComposedSchemas]][];
-  const stale = await Promise.all(entries.map(async ([key, file]) => ((await readIfPresent(file.url)) === composed[key] ? null : file.path)));
+  const stale = await Promise.all(
+    entries.map(async ([key, file]) => ((await readIfPresent(file.url)) === composed[key] ? null : file.path)),
+  );
   return stale.filter((path): path is string => path !== null);
 }
 

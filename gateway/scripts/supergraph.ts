@@ -14,7 +14,11 @@ const root = new URL('../../', import.meta.url);
 
 export async function readSubgraphs(): Promise<SubgraphSource[]> {
   return Promise.all(
-    SUBGRAPHS.map(async ({ name, defaultUrl, schemaPath }) => ({ name, url: defaultUrl, sdl: await readFile(new URL(schemaPath, root), 'utf8') })),
+    SUBGRAPHS.map(async ({ name, defaultUrl, schemaPath }) => ({
+      name,
+      url: defaultUrl,
+      sdl: await readFile(new URL(schemaPath, root), 'utf8'),
+    })),
   );
 }
 

@@ -38,7 +38,11 @@ export const envSchema = z
     }
     const { graphiql, introspection } = exposure(env);
     if (graphiql && !introspection) {
-      ctx.addIssue({ code: 'custom', path: ['GRAPHIQL_ENABLED'], message: 'GraphiQL needs INTROSPECTION_ENABLED (its docs and autocompletion introspect)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['GRAPHIQL_ENABLED'],
+        message: 'GraphiQL needs INTROSPECTION_ENABLED (its docs and autocompletion introspect)',
+      });
     }
   });
 

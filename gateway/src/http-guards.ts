@@ -8,7 +8,13 @@ import { sendGraphQLError } from './graphql-error-response.js';
  */
 export const requireJsonPost: RequestHandler = (req, res, next) => {
   if (req.method === 'POST' && !req.is('application/json')) {
-    sendGraphQLError(req, res, 415, `Unsupported Media Type: POST a JSON body with "content-type: application/json" (got ${req.headers['content-type'] ? `"${req.headers['content-type']}"` : 'no content-type'})`, 'BAD_REQUEST');
+    sendGraphQLError(
+      req,
+      res,
+      415,
+      `Unsupported Media Type: POST a JSON body with "content-type: application/json" (got ${req.headers['content-type'] ? `"${req.headers['content-type']}"` : 'no content-type'})`,
+      'BAD_REQUEST',
+    );
     return;
   }
   next();

@@ -28,7 +28,11 @@ function parseJson(text: string | null): unknown {
 function readParams(req: Request): OperationParams | null {
   if (req.method === 'POST') return isRecord(req.body) ? req.body : null;
   const search = new URL(req.url, 'http://gateway').searchParams;
-  return { query: search.get('query') ?? undefined, documentId: search.get('documentId') ?? undefined, extensions: parseJson(search.get('extensions')) };
+  return {
+    query: search.get('query') ?? undefined,
+    documentId: search.get('documentId') ?? undefined,
+    extensions: parseJson(search.get('extensions')),
+  };
 }
 
 /** The id a client sent: GraphQL-over-HTTP `documentId`, or the APQ extension's hash. */
@@ -82,7 +86,13 @@ export function persistedDocuments({ manifest, trustedOnly }: PersistedDocuments
           next();
           return;
         }
-        sendGraphQLError(req, res, 400, `Unknown document id "${sent.id}": it is not in this gateway's persisted documents manifest`, 'PERSISTED_QUERY_NOT_FOUND');
+        sendGraphQLError(
+          req,
+          res,
+          400,
+          `Unknown document id "${sent.id}": it is not in this gateway's persisted documents manifest`,
+          'PERSISTED_QUERY_NOT_FOUND',
+        );
         return;
       }
       if (typeof params.query === 'string' && params.query !== document) {

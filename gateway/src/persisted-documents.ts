@@ -21,15 +21,22 @@ export const normalizeDocumentId = (id: string): string => id.replace(/^sha256:/
  */
 export async function loadPersistedDocuments(path: string): Promise<PersistedDocuments> {
   const parsed = manifestSchema.safeParse(JSON.parse(await readFile(path, 'utf8')));
-  if (!parsed.success) throw new Error(`persisted documents manifest ${path}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(
+      `persisted documents manifest ${path}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   const malformed = Object.keys(parsed.data).filter((id) => !DOCUMENT_ID.test(id));
   if (malformed.length > 0) {
-    throw new Error(`persisted documents manifest ${path}: ids must be sha256 hex hashes, optionally prefixed "sha256:" (got ${malformed.slice(0, 3).join(', ')})`);
+    throw new Error(
+      `persisted documents manifest ${path}: ids must be sha256 hex hashes, optionally prefixed "sha256:" (got ${malformed.slice(0, 3).join(', ')})`,
+    );
   }
   const entries = Object.entries(parsed.data).map(([id, document]) => [normalizeDocumentId(id), document] as const);
   const mismatched = entries.filter(([hash, document]) => documentHash(document) !== hash);
   if (mismatched.length > 0) {
-    throw new Error(`persisted documents manifest ${path}: ${mismatched.length} id(s) are not the sha256 of their document (generate with hashAlgorithm 'sha256')`);
+    throw new Error(
+      `persisted documents manifest ${path}: ${mismatched.length} id(s) are not the sha256 of their document (generate with hashAlgorithm 'sha256')`,
+    );
   }
   return new Map(entries);
 }

@@ -20,7 +20,6 @@ import { graphqlHttpErrors, requireJsonPost } from './http-guards.js';
 import { persistedDocuments, type PersistedDocumentsOptions } from './persisted-documents-middleware.js';
 import type { GatewayContext } from './context.js';
 
-
 /** Composed at build time by scripts/compose-supergraph.ts; never introspected at runtime. */
 export const readSupergraphSdl = (): string => readFileSync(new URL('../supergraph.graphql', import.meta.url), 'utf8');
 

@@ -52,7 +52,10 @@ describe('a Date of the wrong shape', () => {
   it('as a null variable for a required field: 400 BAD_USER_INPUT', async () => {
     const { status, body } = await send(CREATE_MEMBER, { input: { ...signUpInput('null'), birthDate: null } });
     expect(status).toBe(400);
-    expect(body.errors?.[0]).toMatchObject({ message: expect.stringMatching(/^Variable "\$input" got invalid value null at "input.birthDate"/), extensions: { code: 'BAD_USER_INPUT' } });
+    expect(body.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/^Variable "\$input" got invalid value null at "input.birthDate"/),
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
   });
 
   it.each(['"1990-5-1"', '"19900501"', '"not-a-date"', '19900501', '""', 'true'])(
@@ -76,7 +79,9 @@ describe('a Date of the wrong shape', () => {
   it('of the right shape but not a real date stays a userError on the field (a domain rule)', async () => {
     const { status, body } = await send(CREATE_MEMBER, { input: { ...signUpInput('feb'), birthDate: '1990-02-30' } });
     expect(status).toBe(200);
-    expect(body.data).toEqual({ createMember: { member: null, userErrors: [expect.objectContaining({ code: 'BIRTH_DATE_INVALID', field: ['input', 'birthDate'] })] } });
+    expect(body.data).toEqual({
+      createMember: { member: null, userErrors: [expect.objectContaining({ code: 'BIRTH_DATE_INVALID', field: ['input', 'birthDate'] })] },
+    });
   });
 });
 
@@ -119,10 +124,15 @@ describe('cursors', () => {
     ]);
   });
 
-  it.each(['garbage', historyCursor('01a2030f-1f0a-701f-805f-a7bf434f33ab:1')])('%s as a members `after`: BAD_USER_INPUT naming the argument', async (cursor) => {
-    const { body } = await send('query($after: String) { members(after: $after) { pageInfo { hasNextPage } } }', { after: cursor });
-    expect(body.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', argumentName: 'after' }) })]);
-  });
+  it.each(['garbage', historyCursor('01a2030f-1f0a-701f-805f-a7bf434f33ab:1')])(
+    '%s as a members `after`: BAD_USER_INPUT naming the argument',
+    async (cursor) => {
+      const { body } = await send('query($after: String) { members(after: $after) { pageInfo { hasNextPage } } }', { after: cursor });
+      expect(body.errors).toEqual([
+        expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', argumentName: 'after' }) }),
+      ]);
+    },
+  );
 });
 
 describe('a body that is not UTF-8', () => {

@@ -69,7 +69,11 @@ describe('subgraph circuit breaker', () => {
   it('lets one trial request through after the reset time and closes when it succeeds', async () => {
     await tripTheBreaker();
     standIn.mode = 'answer';
-    await waitFor('the circuit to half-open after its reset time', () => subgraph.state(), (state) => state === 'half-open');
+    await waitFor(
+      'the circuit to half-open after its reset time',
+      () => subgraph.state(),
+      (state) => state === 'half-open',
+    );
     expect(standIn.received).toBe(3);
     const response = await call();
     expect(response.status).toBe(200);

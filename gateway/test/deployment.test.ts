@@ -50,7 +50,9 @@ describe('docker-compose.yml', () => {
     expect(env('nickname-history')['NICKNAME_HISTORY_DATABASE_URL']).toContain('@nickname-history-db:5432/');
     expect(env('gateway')['MEMBERS_URL']).toBe(`http://members:${env('members')['PORT']}/graphql`);
     expect(env('gateway')['NICKNAME_HISTORY_URL']).toBe(`http://nickname-history:${env('nickname-history')['PORT']}/graphql`);
-    expect(env('members')['NICKNAME_HISTORY_EVENTS_URL']).toBe(`http://nickname-history:${env('nickname-history')['PORT']}/internal/events`);
+    expect(env('members')['NICKNAME_HISTORY_EVENTS_URL']).toBe(
+      `http://nickname-history:${env('nickname-history')['PORT']}/internal/events`,
+    );
     expect(compose.services['gateway']!.ports).toEqual([`${env('gateway')['PORT']}:${env('gateway')['PORT']}`]);
     expect(compose.services['members']!.ports).toBeUndefined();
     expect(compose.services['nickname-history']!.ports).toBeUndefined();

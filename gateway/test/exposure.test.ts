@@ -17,7 +17,12 @@ describe('with GraphiQL and introspection off (the production default)', () => {
     expect(root.status).toBe(200);
     expect(await root.json()).toEqual({ message: 'This is a GraphQL API: POST operations to /graphql.', graphql: '/graphql' });
     const introspection = await system.query('{ __schema { queryType { name } } }');
-    expect(introspection.errors?.[0]).toMatchObject({ message: expect.stringMatching(/introspection is not allowed/), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
-    expect(await system.query('{ members(first: 1) { pageInfo { hasNextPage } } }')).toEqual({ data: { members: { pageInfo: { hasNextPage: false } } } });
+    expect(introspection.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/introspection is not allowed/),
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+    });
+    expect(await system.query('{ members(first: 1) { pageInfo { hasNextPage } } }')).toEqual({
+      data: { members: { pageInfo: { hasNextPage: false } } },
+    });
   });
 });

@@ -17,13 +17,15 @@ let gatewayOrigin: string;
 const offLoopback: string[] = [];
 const pageErrors: string[] = [];
 
-const isLoopback = (url: string) => ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname) || url.startsWith('blob:') || url.startsWith('data:');
+const isLoopback = (url: string) =>
+  ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname) || url.startsWith('blob:') || url.startsWith('data:');
 
 /** Monaco renders lines as spans with non-breaking spaces: compare text with whitespace folded. */
 const textOf = async (selector: string) => ((await page.locator(selector).first().innerText()) || '').replace(/\s+/g, ' ');
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: run "node scripts/test-preflight.mjs" (npm test does) or set CHROMIUM_PATH`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Chromium not found at ${CHROMIUM}: run "node scripts/test-preflight.mjs" (npm test does) or set CHROMIUM_PATH`);
   system = await TestSystem.start('postgres', { graphiql: true, introspection: true });
   const { data } = await system.query<CreateMemberData>(CREATE_MEMBER, { input: { ...signUpInput(), nickname: 'web-one' } });
   await system.query(CHANGE_NICKNAME, { input: { memberId: data!.createMember.member!.id, nickname: 'web-two' } });
@@ -33,7 +35,16 @@ beforeAll(async () => {
   // launch() starts from a fresh temporary profile; these flags keep Chromium itself off the network.
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   // The page must work offline: anything it requests beyond loopback is recorded and refused.

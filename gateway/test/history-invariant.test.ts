@@ -1,5 +1,12 @@
 import { TestSystem } from './support/system.js';
-import { CHANGE_NICKNAME, CREATE_MEMBER, MEMBER_WITH_HISTORY, signUpInput, type CreateMemberData, type MemberWithHistory } from './support/operations.js';
+import {
+  CHANGE_NICKNAME,
+  CREATE_MEMBER,
+  MEMBER_WITH_HISTORY,
+  signUpInput,
+  type CreateMemberData,
+  type MemberWithHistory,
+} from './support/operations.js';
 
 let system: TestSystem;
 

@@ -15,12 +15,18 @@ interface Result {
 }
 
 async function post(system: TestSystem, body: unknown): Promise<Result> {
-  const response = await fetch(system.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(system.gatewayUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, ...((await response.json()) as Omit<Result, 'status'>) };
 }
 
 async function get(system: TestSystem, params: Record<string, string>): Promise<Result> {
-  const response = await fetch(`${system.gatewayUrl}?${new URLSearchParams(params).toString()}`, { headers: { 'apollo-require-preflight': 'true' } });
+  const response = await fetch(`${system.gatewayUrl}?${new URLSearchParams(params).toString()}`, {
+    headers: { 'apollo-require-preflight': 'true' },
+  });
   return { status: response.status, ...((await response.json()) as Omit<Result, 'status'>) };
 }
 
@@ -46,7 +52,10 @@ describe('trusted documents (TRUSTED_DOCUMENTS_ONLY)', () => {
       expect(await post(system, body)).toEqual({ status: 200, data: { members: { pageInfo: { hasNextPage: false } } } });
     }
     expect(await get(system, { documentId: documentHash(TYPENAME) })).toEqual({ status: 200, data: { __typename: 'Query' } });
-    expect(await get(system, { extensions: JSON.stringify(apq(documentHash(TYPENAME))) })).toEqual({ status: 200, data: { __typename: 'Query' } });
+    expect(await get(system, { extensions: JSON.stringify(apq(documentHash(TYPENAME))) })).toEqual({
+      status: 200,
+      data: { __typename: 'Query' },
+    });
   });
 
   it('rejects any other operation before parsing it, with a clear error', async () => {
@@ -54,7 +63,9 @@ describe('trusted documents (TRUSTED_DOCUMENTS_ONLY)', () => {
     expect(freeForm.status).toBe(400);
     expect(freeForm.errors).toEqual([
       {
-        message: expect.stringMatching(/^This gateway executes only trusted documents: the operation is not in its persisted documents manifest/),
+        message: expect.stringMatching(
+          /^This gateway executes only trusted documents: the operation is not in its persisted documents manifest/,
+        ),
         extensions: { code: 'PERSISTED_QUERY_NOT_IN_LIST' },
       },
     ]);
@@ -85,9 +96,17 @@ describe('with trusted documents off', () => {
   it('keeps automatic persisted queries: an unknown hash asks for the query, then the hash alone works', async () => {
     const query = '{ members(first: 2) { pageInfo { hasNextPage } } }';
     const hash = documentHash(query);
-    expect(await post(system, { extensions: apq(hash) })).toMatchObject({ errors: [{ extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } }] });
-    expect(await post(system, { query, extensions: apq(hash) })).toMatchObject({ status: 200, data: { members: { pageInfo: { hasNextPage: false } } } });
-    expect(await post(system, { extensions: apq(hash) })).toMatchObject({ status: 200, data: { members: { pageInfo: { hasNextPage: false } } } });
+    expect(await post(system, { extensions: apq(hash) })).toMatchObject({
+      errors: [{ extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } }],
+    });
+    expect(await post(system, { query, extensions: apq(hash) })).toMatchObject({
+      status: 200,
+      data: { members: { pageInfo: { hasNextPage: false } } },
+    });
+    expect(await post(system, { extensions: apq(hash) })).toMatchObject({
+      status: 200,
+      data: { members: { pageInfo: { hasNextPage: false } } },
+    });
   });
 
   it('runs free-form operations', async () => {
@@ -120,7 +139,9 @@ describe('loadPersistedDocuments', () => {
   });
 
   it('refuses a manifest whose ids are not the sha256 of their documents', async () => {
-    await expect(loadPersistedDocuments(await writeManifest({ [documentHash(PAGE)]: TYPENAME }))).rejects.toThrow(/not the sha256 of their document/);
+    await expect(loadPersistedDocuments(await writeManifest({ [documentHash(PAGE)]: TYPENAME }))).rejects.toThrow(
+      /not the sha256 of their document/,
+    );
     await expect(loadPersistedDocuments(await writeManifest({ abc: TYPENAME }))).rejects.toThrow(/sha256 hex hash/);
   });
 });

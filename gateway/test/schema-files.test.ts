@@ -26,7 +26,7 @@ describe('committed schema files', () => {
 });
 
 describe('breaking-change check', () => {
-  const current = async () => (await readFile(SCHEMA_FILES.apiSdl.url, 'utf8'));
+  const current = async () => await readFile(SCHEMA_FILES.apiSdl.url, 'utf8');
 
   it('reports removed fields, new required inputs and narrowed types as breaking', async () => {
     const base = await current();

@@ -50,7 +50,11 @@ describe('gateway start-up gate', () => {
     expect(await notReady.json()).toMatchObject({ reason: 'waiting for subgraphs: members, nickname-history' });
 
     await members.start();
-    await waitFor('a probe to reach members', () => members.received, (received) => received > 0);
+    await waitFor(
+      'a probe to reach members',
+      () => members.received,
+      (received) => received > 0,
+    );
     expect((await fetch(`${origin}/readyz`)).status).toBe(503);
     expect((await post(`${origin}/graphql`)).status).toBe(503);
 
@@ -65,7 +69,11 @@ describe('gateway start-up gate', () => {
   it('is not fooled by a subgraph that refuses the gateway secret', async () => {
     await members.start();
     await history.start(() => ({ status: 401, body: { errors: [{ message: 'Unauthorized' }] } }));
-    await waitFor('two probes to reach nickname-history', () => history.received, (received) => received >= 2);
+    await waitFor(
+      'two probes to reach nickname-history',
+      () => history.received,
+      (received) => received >= 2,
+    );
     expect((await fetch(`${origin}/readyz`)).status).toBe(503);
     expect(await (await post(`${origin}/graphql`)).json()).toMatchObject({
       errors: [{ message: 'The gateway is starting: waiting for nickname-history' }],

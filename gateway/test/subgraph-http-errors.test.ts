@@ -69,7 +69,10 @@ describe('subgraph HTTP error answers', () => {
   });
 
   it.each([
-    ['401 (the subgraph refuses our secret)', { status: 401, body: { errors: [{ message: 'Unauthorized', extensions: { code: 'UNAUTHENTICATED' } }] } }],
+    [
+      '401 (the subgraph refuses our secret)',
+      { status: 401, body: { errors: [{ message: 'Unauthorized', extensions: { code: 'UNAUTHENTICATED' } }] } },
+    ],
     ['500', { status: 500, body: { error: 'internal error' } }],
   ])('%s: masked for the client, with no internal address, and logged for operators', async (_name, answer) => {
     await startWith(answer);

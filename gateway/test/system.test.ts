@@ -26,7 +26,9 @@ describe.each<DatabaseKind>(['postgres', 'embedded'])('the federated system on %
 
   it('signs up, changes nicknames and serves the history across both subgraphs', async () => {
     const member = await signUp(`${kind.slice(0, 3)}-first`);
-    const change = await system.query<ChangeNicknameData>(CHANGE_NICKNAME, { input: { memberId: member.id, nickname: `${kind.slice(0, 3)}-2nd` } });
+    const change = await system.query<ChangeNicknameData>(CHANGE_NICKNAME, {
+      input: { memberId: member.id, nickname: `${kind.slice(0, 3)}-2nd` },
+    });
     expect(change.data!.changeNickname).toMatchObject({ previousNickname: `${kind.slice(0, 3)}-first`, userErrors: [] });
     await system.query(CHANGE_NICKNAME, { input: { memberId: member.id, nickname: `${kind.slice(0, 3)}-3rd` } });
     await system.drained();

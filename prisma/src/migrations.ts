@@ -54,11 +54,7 @@ export async function applyMigrations(database: DatabaseName, opened: OpenedData
 }
 
 /** applyMigrations for any migrations folder (tests use it with folders of their own). */
-export async function applyMigrationDirectory(
-  dir: string,
-  schema: SchemaFile,
-  opened: OpenedDatabase,
-): Promise<string[]> {
+export async function applyMigrationDirectory(dir: string, schema: SchemaFile, opened: OpenedDatabase): Promise<string[]> {
   const migrationsList = await loadMigrationList(dir);
   const output = await withSchemaEngine(schema, opened.adapterFactory, (engine) =>
     engine.applyMigrations({ migrationsList, filters: NO_FILTER }),
@@ -110,8 +106,7 @@ export async function schemaDrift(database: DatabaseName, options: DiffOptions =
   const result = await withShadowOnlyEngine(schema, (engine) =>
     engine.diff({
       // With no migration yet there is no lockfile to name the connector: start from nothing.
-      from:
-        migrationsList.migrationDirectories.length === 0 ? { tag: 'empty' } : { tag: 'migrations', ...migrationsList },
+      from: migrationsList.migrationDirectories.length === 0 ? { tag: 'empty' } : { tag: 'migrations', ...migrationsList },
       to: { tag: 'schemaDatamodel', files: [schema] },
       script: true,
       exitCode: null,
@@ -127,7 +122,10 @@ function timestamp(now: Date): string {
 
 /** Lower-case words joined by '_', as `prisma migrate dev --name` names folders. */
 export function migrationSlug(name: string): string {
-  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
   if (slug === '') throw new Error(`migration name "${name}" has no letters or digits`);
   return slug.slice(0, 200);
 }

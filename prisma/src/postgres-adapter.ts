@@ -41,8 +41,7 @@ function reportCharAsText(pool: pg.Pool): void {
       const last = args.length - 1;
       const callback: unknown = args[last];
       if (isCallback(callback)) {
-        args[last] = (error: unknown, result: unknown): unknown =>
-          callback(error, error ? result : charColumnsAsText(result));
+        args[last] = (error: unknown, result: unknown): unknown => callback(error, error ? result : charColumnsAsText(result));
         return original(...args);
       }
       const out = original(...args);

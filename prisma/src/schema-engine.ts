@@ -16,10 +16,7 @@ export type { SchemaEngine };
 // Node has WebAssembly at run time, but lib ES2023 and @types/node 20 do not declare it.
 declare const WebAssembly: {
   Module: new (bytes: Uint8Array) => object;
-  Instance: new (
-    module: object,
-    imports: Record<string, Record<string, unknown>>,
-  ) => { exports: Record<string, unknown> };
+  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { exports: Record<string, unknown> };
 };
 
 interface PanicRegistry {

@@ -30,7 +30,11 @@ async function runOnServer(baseUrl: string, sql: string): Promise<void> {
  */
 export async function createTestDatabase(prefix: string): Promise<TestDatabase> {
   const baseUrl = process.env['TEST_POSTGRES_URL'] ?? defaultTestPostgresUrl;
-  const safePrefix = prefix.toLowerCase().replace(/[^a-z0-9_]+/g, '_').slice(0, 40) || 'test';
+  const safePrefix =
+    prefix
+      .toLowerCase()
+      .replace(/[^a-z0-9_]+/g, '_')
+      .slice(0, 40) || 'test';
   const name = `${safePrefix}_${randomBytes(8).toString('hex')}`;
   await runOnServer(baseUrl, `CREATE DATABASE "${name}"`);
   const url = new URL(baseUrl);

@@ -14,9 +14,7 @@ it('does not record a failing migration on PGlite as finished, nor keep its stat
       '20200102000000_broken': 'CREATE TABLE "half" ("id" int);\nSELECT 1/0;',
     });
     await expect(applyMigrationDirectory(dir, emptySchema, opened)).rejects.toThrow(/division by zero/);
-    expect(
-      await queryRows(opened, 'SELECT migration_name, finished_at IS NOT NULL FROM _prisma_migrations ORDER BY 1'),
-    ).toEqual([
+    expect(await queryRows(opened, 'SELECT migration_name, finished_at IS NOT NULL FROM _prisma_migrations ORDER BY 1')).toEqual([
       ['20200101000000_ok', true],
       ['20200102000000_broken', false],
     ]);

@@ -70,8 +70,7 @@ describe('"char" columns (OID 18, all over pg_catalog)', () => {
 
 it('gives the shadow database a fresh database, not the main one, and drops it afterwards', async () => {
   const adapter = await opened.adapterFactory.connectToShadowDb();
-  const shadowName = (await adapter.queryRaw({ sql: 'SELECT current_database()', args: [], argTypes: [] }))
-    .rows[0]?.[0];
+  const shadowName = (await adapter.queryRaw({ sql: 'SELECT current_database()', args: [], argTypes: [] })).rows[0]?.[0];
   expect(typeof shadowName).toBe('string');
   expect(shadowName).not.toBe(new URL(testDb.url).pathname.slice(1));
   expect(await databaseExists(String(shadowName))).toBe(true);
@@ -111,9 +110,7 @@ it('does not record a failing migration as finished, and keeps none of its state
     '20200102000000_broken': 'CREATE TABLE "half" ("id" int);\nSELECT 1/0;',
   });
   await expect(applyMigrationDirectory(dir, emptySchema, opened)).rejects.toThrow(/division by zero/);
-  expect(
-    await queryRows(opened, 'SELECT migration_name, finished_at IS NOT NULL FROM _prisma_migrations ORDER BY 1'),
-  ).toEqual([
+  expect(await queryRows(opened, 'SELECT migration_name, finished_at IS NOT NULL FROM _prisma_migrations ORDER BY 1')).toEqual([
     ['20200101000000_ok', true],
     ['20200102000000_broken', false],
   ]);

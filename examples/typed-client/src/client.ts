@@ -26,9 +26,13 @@ export interface ClientOptions {
 
 /** A minimal typed GraphQL client over fetch: the generated documents carry every type. */
 export function createClient({ url, persisted = false }: ClientOptions) {
-  return async function execute<TData, TVariables>(document: TypedDocumentString<TData, TVariables>, variables: TVariables): Promise<GraphQLResult<TData>> {
+  return async function execute<TData, TVariables>(
+    document: TypedDocumentString<TData, TVariables>,
+    variables: TVariables,
+  ): Promise<GraphQLResult<TData>> {
     const hash: unknown = document.__meta__?.['hash'];
-    if (persisted && typeof hash !== 'string') throw new Error('document has no persisted id: generate with presetConfig.persistedDocuments');
+    if (persisted && typeof hash !== 'string')
+      throw new Error('document has no persisted id: generate with presetConfig.persistedDocuments');
     const response = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },

@@ -13,7 +13,10 @@ export async function renameAndList(execute: Execute, email: string, nickname: s
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const execute = createClient({ url: process.env['GATEWAY_URL'] ?? 'http://127.0.0.1:4000/graphql', persisted: process.env['PERSISTED'] === 'true' });
+  const execute = createClient({
+    url: process.env['GATEWAY_URL'] ?? 'http://127.0.0.1:4000/graphql',
+    persisted: process.env['PERSISTED'] === 'true',
+  });
   const suffix = Date.now().toString(36).slice(-5);
   const { userErrors, page } = await renameAndList(execute, `example-${suffix}@example.com`, `ex-${suffix}`, `ex2-${suffix}`);
   console.log(JSON.stringify(userErrors.length > 0 ? { userErrors } : page, null, 2));

@@ -50,7 +50,9 @@ describe.each([
   const tag = persisted ? 'p' : 't';
 
   it('signs up, renames and reads members back with typed results', async () => {
-    const created = await execute(CreateMember, { input: { email: `${tag}-1@example.com`, nickname: `${tag}-first`, birthDate: '1990-05-17' } });
+    const created = await execute(CreateMember, {
+      input: { email: `${tag}-1@example.com`, nickname: `${tag}-first`, birthDate: '1990-05-17' },
+    });
     expect(created.status).toBe(200);
     const member = created.data?.createMember.member;
     assertType<Equal<typeof member, { id: string; nickname: string } | null | undefined>>();
@@ -65,7 +67,12 @@ describe.each([
     assertType<Equal<NonNullable<NonNullable<typeof byId.data>['member']>['birthDate'], string>>();
     // @ts-expect-error MemberById does not select the history, so its type has no such field.
     expect(byId.data?.member?.nicknameHistory).toBeUndefined();
-    expect(byId.data?.member).toMatchObject({ id: member!.id, email: `${tag}-1@example.com`, nickname: `${tag}-second`, birthDate: '1990-05-17' });
+    expect(byId.data?.member).toMatchObject({
+      id: member!.id,
+      email: `${tag}-1@example.com`,
+      nickname: `${tag}-second`,
+      birthDate: '1990-05-17',
+    });
     await system.drained();
 
     const page = await execute(MembersWithHistory, { first: 10 });

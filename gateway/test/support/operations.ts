@@ -30,4 +30,3 @@ export interface MemberWithHistory {
     nicknameHistory: { totalCount: number; edges: { node: HistoryNode }[] } | null;
   } | null;
 }
-

@@ -48,8 +48,11 @@ export class StandInSubgraph {
   /** Answers the probe for the right secret (401 otherwise) and refuses nothing else. */
   subgraphLike(otherwise: StandInAnswer = { status: 200, body: { data: {} } }) {
     return ({ secret, body }: { secret: string | undefined; body: string }): StandInAnswer => {
-      if (secret !== this.secret) return { status: 401, body: { errors: [{ message: 'Unauthorized', extensions: { code: 'UNAUTHENTICATED' } }] } };
-      return body.includes('__typename') && !body.includes('_entities') ? { status: 200, body: { data: { __typename: 'Query' } } } : otherwise;
+      if (secret !== this.secret)
+        return { status: 401, body: { errors: [{ message: 'Unauthorized', extensions: { code: 'UNAUTHENTICATED' } }] } };
+      return body.includes('__typename') && !body.includes('_entities')
+        ? { status: 200, body: { data: { __typename: 'Query' } } }
+        : otherwise;
     };
   }
 

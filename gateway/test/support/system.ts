@@ -86,7 +86,12 @@ export class TestSystem {
       logger,
       { batchSize: 100, pollIntervalMs: 100, leaseMs: 10_000, retryBaseMs: 50, retryMaxMs: 400 },
     );
-    const membersServer = await buildMembers({ db: members.client, logger, gatewaySecret: GATEWAY_SECRET, eventsWritten: () => relay.wake() });
+    const membersServer = await buildMembers({
+      db: members.client,
+      logger,
+      gatewaySecret: GATEWAY_SECRET,
+      eventsWritten: () => relay.wake(),
+    });
     const membersUrl = await membersServer.http.listen(0);
     const gateway = await buildGateway({
       logger,

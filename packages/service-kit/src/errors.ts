@@ -35,7 +35,9 @@ export function createErrorMasker(logger: Logger) {
   return (original: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     // A literal a custom scalar refused fails validation, but it is bad input like a variable
     // of the wrong shape, and gets the same code.
-    const formatted = isScalarShapeError(error) ? { ...original, extensions: { ...original.extensions, code: 'BAD_USER_INPUT' } } : original;
+    const formatted = isScalarShapeError(error)
+      ? { ...original, extensions: { ...original.extensions, code: 'BAD_USER_INPUT' } }
+      : original;
     const code = formatted.extensions?.['code'];
     if (typeof code === 'string' && CLIENT_SAFE_CODES.has(code)) {
       // Stack traces are for operators (logs), never for clients.

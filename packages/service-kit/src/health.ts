@@ -11,8 +11,7 @@ export function healthRoutes(ready: ReadinessCheck): Router {
   router.get('/readyz', (_req, res) => {
     ready().then(
       (details) => res.json({ status: 'ready', ...details }),
-      (err: unknown) =>
-        res.status(503).json({ status: 'unavailable', reason: err instanceof Error ? err.message : 'unknown' }),
+      (err: unknown) => res.status(503).json({ status: 'unavailable', reason: err instanceof Error ? err.message : 'unknown' }),
     );
   });
   return router;

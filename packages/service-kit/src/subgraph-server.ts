@@ -2,10 +2,7 @@ import express, { type ErrorRequestHandler, type Router } from 'express';
 import type { DocumentNode } from 'graphql';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import {
-  ApolloServerPluginInlineTraceDisabled,
-  ApolloServerPluginLandingPageDisabled,
-} from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
@@ -50,9 +47,7 @@ export async function buildSubgraphServer<TContext extends object>(
   app.disable('x-powered-by');
   const http = createHttpServer(app);
   const apollo = new ApolloServer<TContext>({
-    schema: buildSubgraphSchema([
-      { typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap<TContext> },
-    ]),
+    schema: buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap<TContext> }]),
     formatError: createErrorMasker(logger),
     // main.ts owns shutdown; Apollo's own handlers would re-raise the signal mid-cleanup.
     stopOnTerminationSignals: false,

@@ -34,7 +34,10 @@ describe('createErrorMasker', () => {
     const refused = new GraphQLError('Expected value of type "Date!", found "1990-5-1"; Date must be "YYYY-MM-DD"', {
       originalError: new ScalarShapeError('Date must be "YYYY-MM-DD"'),
     });
-    const formatted = mask({ message: refused.message, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }, new GraphQLError(refused.message, { originalError: refused }));
+    const formatted = mask(
+      { message: refused.message, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
+      new GraphQLError(refused.message, { originalError: refused }),
+    );
     expect(formatted).toEqual({ message: refused.message, extensions: { code: 'BAD_USER_INPUT' } });
   });
 });

@@ -4,7 +4,12 @@ import { BadUserInputError } from '../src/errors.js';
 const isDigits = (value: string) => /^\d+$/.test(value);
 
 describe('pageSize', () => {
-  it.each([[undefined, 20], [null, 20], [1, 1], [100, 100]])('accepts %s as %d', (first, expected) => {
+  it.each([
+    [undefined, 20],
+    [null, 20],
+    [1, 1],
+    [100, 100],
+  ])('accepts %s as %d', (first, expected) => {
     expect(pageSize(first)).toBe(expected);
   });
   it.each([0, -1, 101, 1.5])('rejects %d with BAD_USER_INPUT', (first) => {

@@ -3,7 +3,14 @@ import { backoffDelay, wakeableSleep } from '../src/retry.js';
 describe('backoffDelay', () => {
   it('stays within base * 2^(attempt-1), capped, and is spread out (full jitter)', () => {
     const options = { baseMs: 100, maxMs: 1_000 };
-    for (const [attempt, ceiling] of [[1, 100], [2, 200], [3, 400], [4, 800], [5, 1_000], [60, 1_000]] as const) {
+    for (const [attempt, ceiling] of [
+      [1, 100],
+      [2, 200],
+      [3, 400],
+      [4, 800],
+      [5, 1_000],
+      [60, 1_000],
+    ] as const) {
       const delays = Array.from({ length: 200 }, () => backoffDelay(attempt, options));
       expect(Math.min(...delays)).toBeGreaterThanOrEqual(0);
       expect(Math.max(...delays)).toBeLessThanOrEqual(ceiling);

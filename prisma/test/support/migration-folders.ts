@@ -6,7 +6,10 @@ import { migrationsDir, type DatabaseName } from '../../src/index.js';
 
 export async function migrationNames(database: DatabaseName): Promise<string[]> {
   const entries = await readdir(migrationsDir(database), { withFileTypes: true });
-  return entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  return entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
 }
 
 const temporaryFolders: string[] = [];

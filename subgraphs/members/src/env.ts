@@ -5,7 +5,10 @@ import { loadEnv, logLevelSchema, portSchema, positiveIntSchema, secretSchema } 
 const amqpEnv = {
   AMQP_URL: z.url({ protocol: /^amqps?$/ }).optional(),
   /** Prepended to the exchange and queue names (separate environments sharing one vhost). */
-  AMQP_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/).default(''),
+  AMQP_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]*$/)
+    .default(''),
   AMQP_HEARTBEAT_SECONDS: positiveIntSchema.default(10),
 };
 

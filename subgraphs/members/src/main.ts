@@ -32,7 +32,8 @@ const amqp = env.AMQP_URL
     })
   : null;
 const publisher =
-  amqp ?? createHttpPublisher({ url: env.NICKNAME_HISTORY_EVENTS_URL, secret: env.EVENTS_SECRET, timeoutMs: env.EVENT_DELIVERY_TIMEOUT_MS });
+  amqp ??
+  createHttpPublisher({ url: env.NICKNAME_HISTORY_EVENTS_URL, secret: env.EVENTS_SECRET, timeoutMs: env.EVENT_DELIVERY_TIMEOUT_MS });
 logger.info({ transport: amqp ? 'amqp' : 'http' }, 'event transport selected');
 const relay = startOutboxRelay(db, publisher, logger.child({ component: 'outbox-relay' }), {
   ...DEFAULT_RELAY_OPTIONS,

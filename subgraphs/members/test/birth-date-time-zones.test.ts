@@ -26,7 +26,9 @@ it.each(ZONES)('stores and serves birth dates unchanged with TZ=%s', async (zone
     const created = await execute<CreateMemberData>(server, CREATE_MEMBER, { input: signUpInput({ birthDate }) });
     const member = created.data!.createMember.member!;
     expect(member.birthDate).toBe(birthDate);
-    const read = await execute<{ member: { birthDate: string } }>(server, 'query($id: ID!) { member(id: $id) { birthDate } }', { id: member.id });
+    const read = await execute<{ member: { birthDate: string } }>(server, 'query($id: ID!) { member(id: $id) { birthDate } }', {
+      id: member.id,
+    });
     expect(read.data!.member.birthDate).toBe(birthDate);
     const [row] = await testDb.db.$queryRaw<{ birth_date: string }[]>`SELECT birth_date::text FROM member WHERE id = ${member.id}::uuid`;
     expect(row!.birth_date).toBe(birthDate);

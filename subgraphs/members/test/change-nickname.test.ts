@@ -1,12 +1,6 @@
 import { createMembersTestDb, type MembersTestDb } from './support/database.js';
 import { createTestServer, execute } from './support/server.js';
-import {
-  CHANGE_NICKNAME,
-  CREATE_MEMBER,
-  signUpInput,
-  type ChangeNicknameData,
-  type CreateMemberData,
-} from './support/operations.js';
+import { CHANGE_NICKNAME, CREATE_MEMBER, signUpInput, type ChangeNicknameData, type CreateMemberData } from './support/operations.js';
 import type { MembersServer } from '../src/server.js';
 
 let testDb: MembersTestDb;
@@ -27,8 +21,7 @@ const signUp = async (nickname?: string) => {
 };
 const changeNickname = (memberId: string, nickname: string) =>
   execute<ChangeNicknameData>(server, CHANGE_NICKNAME, { input: { memberId, nickname } });
-const eventsOf = (memberId: string) =>
-  testDb.db.outboxEvent.findMany({ where: { aggregateId: memberId }, orderBy: { createdAt: 'asc' } });
+const eventsOf = (memberId: string) => testDb.db.outboxEvent.findMany({ where: { aggregateId: memberId }, orderBy: { createdAt: 'asc' } });
 
 describe('changeNickname', () => {
   it('changes the nickname, returns the previous one and writes the next event in the chain', async () => {
@@ -71,9 +64,7 @@ describe('changeNickname', () => {
   ])('answers MEMBER_NOT_FOUND for %s', async (_case, memberId) => {
     const { data, errors } = await changeNickname(memberId, 'whoever');
     expect(errors).toBeUndefined();
-    expect(data!.changeNickname.userErrors).toEqual([
-      expect.objectContaining({ code: 'MEMBER_NOT_FOUND', field: ['input', 'memberId'] }),
-    ]);
+    expect(data!.changeNickname.userErrors).toEqual([expect.objectContaining({ code: 'MEMBER_NOT_FOUND', field: ['input', 'memberId'] })]);
   });
 
   it('answers NICKNAME_TAKEN (case-insensitively) and changes nothing', async () => {

@@ -85,11 +85,7 @@ describe('createMember', () => {
 
   it('reports every invalid field at once', async () => {
     const { data } = await createMember({ email: 'x', nickname: '', birthDate: '2023-02-29' });
-    expect(data!.createMember.userErrors.map((e) => e.code).sort()).toEqual([
-      'BIRTH_DATE_INVALID',
-      'EMAIL_INVALID',
-      'NICKNAME_EMPTY',
-    ]);
+    expect(data!.createMember.userErrors.map((e) => e.code).sort()).toEqual(['BIRTH_DATE_INVALID', 'EMAIL_INVALID', 'NICKNAME_EMPTY']);
   });
 
   it('rejects a malformed date shape as a GraphQL input error', async () => {

@@ -53,7 +53,11 @@ describe('request bodies', () => {
 
   it('accepts an _entities request of a megabyte from the gateway', async () => {
     expect(entities.length).toBeGreaterThan(1_000_000);
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-gateway-secret': TEST_GATEWAY_SECRET }, body: entities });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-gateway-secret': TEST_GATEWAY_SECRET },
+      body: entities,
+    });
     expect(response.status).toBe(200);
     const body = (await response.json()) as { data: { _entities: unknown[] } };
     expect(body.data._entities).toHaveLength(20_000);
@@ -80,7 +84,12 @@ describe('unexpected errors', () => {
       const { data, errors } = await execute<CreateMemberData>(server, CREATE_MEMBER, { input: signUpInput() });
       expect(data).toBeNull();
       expect(errors).toEqual([
-        { message: 'Internal server error', path: ['createMember'], locations: expect.any(Array), extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+        {
+          message: 'Internal server error',
+          path: ['createMember'],
+          locations: expect.any(Array),
+          extensions: { code: 'INTERNAL_SERVER_ERROR' },
+        },
       ]);
       expect(JSON.stringify(errors)).not.toMatch(/member_gone|prisma|SELECT|INSERT|relation/i);
       const entry = logged.find((line) => line.msg === 'unexpected error in GraphQL operation');

@@ -23,7 +23,11 @@ const nickname = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 14 }),
   fc.string({ unit: fc.oneof(nasty, fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })), maxLength: 14 }),
 );
-const email = fc.oneof(fc.emailAddress(), fc.string({ maxLength: 30 }), fc.emailAddress().map((e) => ` ${e.toUpperCase()} `));
+const email = fc.oneof(
+  fc.emailAddress(),
+  fc.string({ maxLength: 30 }),
+  fc.emailAddress().map((e) => ` ${e.toUpperCase()} `),
+);
 const birthDate = fc
   .tuple(fc.integer({ min: 1890, max: 2030 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }))
   .map(([y, m, d]) => `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`);

@@ -35,20 +35,24 @@ const PAGE = `query Page($first: Int, $after: String) {
 
 describe('member', () => {
   it('returns a member by id', async () => {
-    const { data } = await execute<{ member: MemberData | null }>(server, 'query($id: ID!) { member(id: $id) { id email nickname birthDate createdAt } }', {
-      id: created[2]!.id,
-    });
+    const { data } = await execute<{ member: MemberData | null }>(
+      server,
+      'query($id: ID!) { member(id: $id) { id email nickname birthDate createdAt } }',
+      {
+        id: created[2]!.id,
+      },
+    );
     expect(data!.member).toEqual(created[2]);
   });
 
-  it.each([['unknown', '01936f3e-0000-7000-8000-000000000000'], ['malformed', "'; DROP TABLE member; --"]])(
-    'returns null for an %s id',
-    async (_case, id) => {
-      const { data, errors } = await execute<{ member: unknown }>(server, 'query($id: ID!) { member(id: $id) { id } }', { id });
-      expect(errors).toBeUndefined();
-      expect(data!.member).toBeNull();
-    },
-  );
+  it.each([
+    ['unknown', '01936f3e-0000-7000-8000-000000000000'],
+    ['malformed', "'; DROP TABLE member; --"],
+  ])('returns null for an %s id', async (_case, id) => {
+    const { data, errors } = await execute<{ member: unknown }>(server, 'query($id: ID!) { member(id: $id) { id } }', { id });
+    expect(errors).toBeUndefined();
+    expect(data!.member).toBeNull();
+  });
 });
 
 describe('members', () => {

@@ -1,12 +1,6 @@
 import { createMembersTestDb, type MembersTestDb } from './support/database.js';
 import { createTestServer, execute } from './support/server.js';
-import {
-  CHANGE_NICKNAME,
-  CREATE_MEMBER,
-  signUpInput,
-  type ChangeNicknameData,
-  type CreateMemberData,
-} from './support/operations.js';
+import { CHANGE_NICKNAME, CREATE_MEMBER, signUpInput, type ChangeNicknameData, type CreateMemberData } from './support/operations.js';
 import type { MembersServer } from '../src/server.js';
 import type { NicknameChanged } from '@mp/events';
 
@@ -73,6 +67,11 @@ describe('races are decided by the database', () => {
     expect(events.at(-1)!.nickname).toBe(current.nickname);
     // Each mutation reported the nickname it replaced: together they are the chain.
     const previous = results.map((r) => r.data!.changeNickname.previousNickname).sort();
-    expect(previous).toEqual(events.slice(0, -1).map((e) => e.nickname).sort());
+    expect(previous).toEqual(
+      events
+        .slice(0, -1)
+        .map((e) => e.nickname)
+        .sort(),
+    );
   });
 });

@@ -17,7 +17,10 @@ export const envSchema = z.object({
   /** Set to consume NicknameChanged from RabbitMQ; unset, events arrive only over HTTP. */
   AMQP_URL: z.url({ protocol: /^amqps?$/ }).optional(),
   /** Prepended to the exchange and queue names; must match members' AMQP_PREFIX. */
-  AMQP_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/).default(''),
+  AMQP_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]*$/)
+    .default(''),
   AMQP_HEARTBEAT_SECONDS: positiveIntSchema.default(10),
   /** Unacknowledged messages in hand at once; also the largest batch stored in one statement. */
   AMQP_PREFETCH: positiveIntSchema.default(100),

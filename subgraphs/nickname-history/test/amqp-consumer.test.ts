@@ -42,7 +42,10 @@ afterAll(async () => {
 
 async function publish(events: readonly NicknameChanged[]): Promise<void> {
   for (const event of events) {
-    channel.publish(topology.exchange, routingKeyFor(event.type), Buffer.from(JSON.stringify(event)), { persistent: true, messageId: event.eventId });
+    channel.publish(topology.exchange, routingKeyFor(event.type), Buffer.from(JSON.stringify(event)), {
+      persistent: true,
+      messageId: event.eventId,
+    });
   }
   await channel.waitForConfirms();
 }
@@ -68,7 +71,12 @@ function shuffled<T>(items: readonly T[], seed: number): T[] {
 }
 
 it('stores the right chain whatever the arrival order, and each event once however often it arrives', async () => {
-  const chains = Array.from({ length: 20 }, (_, m) => chainOf(randomUUID(), Array.from({ length: 10 }, (_, v) => `m${m}v${v}`)));
+  const chains = Array.from({ length: 20 }, (_, m) =>
+    chainOf(
+      randomUUID(),
+      Array.from({ length: 10 }, (_, v) => `m${m}v${v}`),
+    ),
+  );
   const events = chains.flat();
   // Shuffled across and within members, and a third of the events delivered twice.
   const arrivals = shuffled([...events, ...events.filter((_, i) => i % 3 === 0)], 42);

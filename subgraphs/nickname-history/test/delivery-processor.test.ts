@@ -33,8 +33,18 @@ class FakeChannel implements DeliveryChannel {
 const message = (content: string, deliveries = 0): ConsumeMessage =>
   ({
     content: Buffer.from(content),
-    fields: { deliveryTag: 1, redelivered: deliveries > 0, exchange: 'member-events', routingKey: 'member.NicknameChanged', consumerTag: 'c' },
-    properties: { messageId: randomUUID(), contentType: 'application/json', headers: deliveries > 0 ? { [DELIVERY_COUNT_HEADER]: deliveries } : {} },
+    fields: {
+      deliveryTag: 1,
+      redelivered: deliveries > 0,
+      exchange: 'member-events',
+      routingKey: 'member.NicknameChanged',
+      consumerTag: 'c',
+    },
+    properties: {
+      messageId: randomUUID(),
+      contentType: 'application/json',
+      headers: deliveries > 0 ? { [DELIVERY_COUNT_HEADER]: deliveries } : {},
+    },
   }) as unknown as ConsumeMessage;
 
 const eventMessage = (event: NicknameChanged, deliveries = 0) => message(JSON.stringify(event), deliveries);
@@ -129,7 +139,9 @@ describe('delivery processor', () => {
     for (const m of messages) processor.enqueue({ channel, message: m });
     await processor.drained();
     expect(stored.map((event) => event.nickname)).toEqual(['a', 'c']);
-    expect(channel.sent.map((sent) => (sent.options.headers as Record<string, unknown>)[DEAD_LETTER_HEADERS.reason])).toEqual(['store failed: violates check constraint']);
+    expect(channel.sent.map((sent) => (sent.options.headers as Record<string, unknown>)[DEAD_LETTER_HEADERS.reason])).toEqual([
+      'store failed: violates check constraint',
+    ]);
     expect(channel.acked).toHaveLength(3);
   });
 

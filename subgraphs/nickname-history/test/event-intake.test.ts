@@ -20,8 +20,7 @@ afterAll(async () => {
 
 const deliver = (body: unknown, secret = TEST_EVENTS_SECRET) =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-events-secret': secret }, body: JSON.stringify(body) });
-const historyOf = (memberId: string) =>
-  testDb.db.nicknameChange.findMany({ where: { memberId }, orderBy: { version: 'asc' } });
+const historyOf = (memberId: string) => testDb.db.nicknameChange.findMany({ where: { memberId }, orderBy: { version: 'asc' } });
 
 describe('event intake', () => {
   it('stores a batch and acknowledges it', async () => {

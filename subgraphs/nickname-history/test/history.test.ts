@@ -57,7 +57,11 @@ describe('Member.nicknameHistory through _entities', () => {
       expect.objectContaining({ nickname: 'b1', previousNickname: null }),
     ]);
     expect(b!.nicknameHistory!).toMatchObject({ totalCount: 2, pageInfo: { hasNextPage: false } });
-    expect(n!.nicknameHistory).toEqual({ totalCount: 0, edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } });
+    expect(n!.nicknameHistory).toEqual({
+      totalCount: 0,
+      edges: [],
+      pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
+    });
   });
 
   it('pages on with the end cursor', async () => {

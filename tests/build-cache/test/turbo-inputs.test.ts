@@ -56,18 +56,54 @@ describe('every kind of input re-runs the tasks that read it', () => {
   };
 
   it.each<[string, () => () => void, string[]]>([
-    ["a subgraph's codegen config", () => appendTo('subgraphs/members/codegen.config.js', '\n// edited\n'), ['@mp/members#generate', '@mp/members#build', '@mp/members#typecheck']],
-    ['the shared resolver-types generator (outside any workspace)', () => appendTo('scripts/generate-resolver-types.mjs', '\n// edited\n'), ['@mp/members#generate', '@mp/nickname-history#generate']],
-    ['a subgraph schema', () => appendTo('subgraphs/members/schema.graphql', '\n# edited\n'), ['@mp/members#generate', '@mp/gateway#generate', '@mp/typed-client-example#generate']],
-    ['a resolver', () => appendTo('subgraphs/nickname-history/src/resolvers/member.ts', '\n// edited\n'), ['@mp/nickname-history#build', '@mp/nickname-history#typecheck', '@mp/gateway#build']],
+    [
+      "a subgraph's codegen config",
+      () => appendTo('subgraphs/members/codegen.config.js', '\n// edited\n'),
+      ['@mp/members#generate', '@mp/members#build', '@mp/members#typecheck'],
+    ],
+    [
+      'the shared resolver-types generator (outside any workspace)',
+      () => appendTo('scripts/generate-resolver-types.mjs', '\n// edited\n'),
+      ['@mp/members#generate', '@mp/nickname-history#generate'],
+    ],
+    [
+      'a subgraph schema',
+      () => appendTo('subgraphs/members/schema.graphql', '\n# edited\n'),
+      ['@mp/members#generate', '@mp/gateway#generate', '@mp/typed-client-example#generate'],
+    ],
+    [
+      'a resolver',
+      () => appendTo('subgraphs/nickname-history/src/resolvers/member.ts', '\n// edited\n'),
+      ['@mp/nickname-history#build', '@mp/nickname-history#typecheck', '@mp/gateway#build'],
+    ],
     ['a benchmark', () => appendTo('gateway/bench/history-delay.ts', '\n// edited\n'), ['@mp/gateway#typecheck']],
     ['a test', () => appendTo('subgraphs/nickname-history/test/history.test.ts', '\n// edited\n'), ['@mp/nickname-history#typecheck']],
-    ['a Prisma schema', () => appendTo('prisma/members/schema.prisma', '\n// edited\n'), ['@mp/prisma#generate', '@mp/prisma#build', '@mp/members#build']],
+    [
+      'a Prisma schema',
+      () => appendTo('prisma/members/schema.prisma', '\n// edited\n'),
+      ['@mp/prisma#generate', '@mp/prisma#build', '@mp/members#build'],
+    ],
     ['a migration', () => appendTo(firstMigration(), '\n-- edited\n'), ['@mp/prisma#build', '@mp/prisma#typecheck']],
-    ["the Prisma package's build script", () => appendTo('prisma/scripts/build-pglite-template.mjs', '\n// edited\n'), ['@mp/prisma#build']],
-    ['the shared TypeScript config (outside any workspace)', () => appendTo('tsconfig.base.json', '\n'), ['@mp/service-kit#build', '@mp/gateway#typecheck', '@mp/typed-client-example#typecheck']],
-    ["GraphiQL's bundler config", () => appendTo('packages/graphiql/vite.config.ts', '\n// edited\n'), ['@mp/graphiql#build', '@mp/gateway#build']],
-    ["the example client's codegen config", () => appendTo('examples/typed-client/codegen.ts', '\n// edited\n'), ['@mp/typed-client-example#generate', '@mp/typed-client-example#typecheck']],
+    [
+      "the Prisma package's build script",
+      () => appendTo('prisma/scripts/build-pglite-template.mjs', '\n// edited\n'),
+      ['@mp/prisma#build'],
+    ],
+    [
+      'the shared TypeScript config (outside any workspace)',
+      () => appendTo('tsconfig.base.json', '\n'),
+      ['@mp/service-kit#build', '@mp/gateway#typecheck', '@mp/typed-client-example#typecheck'],
+    ],
+    [
+      "GraphiQL's bundler config",
+      () => appendTo('packages/graphiql/vite.config.ts', '\n// edited\n'),
+      ['@mp/graphiql#build', '@mp/gateway#build'],
+    ],
+    [
+      "the example client's codegen config",
+      () => appendTo('examples/typed-client/codegen.ts', '\n// edited\n'),
+      ['@mp/typed-client-example#generate', '@mp/typed-client-example#typecheck'],
+    ],
     ['a TypeScript config of a workspace', () => appendTo('gateway/tsconfig.build.json', '\n'), ['@mp/gateway#build']],
   ])('%s', (_kind, edit, expected) => {
     const changed = changedBy(edit());

@@ -30,7 +30,10 @@ async function sustained(): Promise<Record<string, string>> {
       while (polling || committed.size > 0) {
         const waiting = [...committed.keys()];
         if (waiting.length > 0) {
-          const rows = await flow.history.client.nicknameChange.findMany({ where: { nickname: { in: waiting } }, select: { nickname: true } });
+          const rows = await flow.history.client.nicknameChange.findMany({
+            where: { nickname: { in: waiting } },
+            select: { nickname: true },
+          });
           const now = performance.now();
           for (const { nickname } of rows) {
             delays.push(now - committed.get(nickname)!);
@@ -117,7 +120,9 @@ async function ceiling(): Promise<Record<string, string>> {
 }
 
 const latency = await sustained();
-console.log(`Commit -> visible in nickname-history, ${RATE} changes/s for ${SECONDS} s over RabbitMQ (PostgreSQL, one relay, one consumer):`);
+console.log(
+  `Commit -> visible in nickname-history, ${RATE} changes/s for ${SECONDS} s over RabbitMQ (PostgreSQL, one relay, one consumer):`,
+);
 console.table({ amqp: latency });
 const throughput = await ceiling();
 console.log(`Throughput ceiling draining a ${BACKLOG}-event outbox backlog (one relay, batch 500; one consumer, prefetch 500):`);

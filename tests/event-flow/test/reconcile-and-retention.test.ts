@@ -27,7 +27,13 @@ it('reports drift, re-publishes what is missing (from the outbox, or anew when p
   // Simulate losses downstream: entries gone from the history (e.g. a dead-lettered event).
   const prunedEventId = await eventIdOf(pruned, 4);
   await flow.history.client.nicknameChange.deleteMany({
-    where: { OR: [{ memberId: newestLost, version: 4 }, { memberId: middleLost, version: 2 }, { memberId: pruned, version: 4 }] },
+    where: {
+      OR: [
+        { memberId: newestLost, version: 4 },
+        { memberId: middleLost, version: 2 },
+        { memberId: pruned, version: 4 },
+      ],
+    },
   });
   await flow.members.client.outboxEvent.delete({ where: { id: prunedEventId } });
 

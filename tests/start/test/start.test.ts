@@ -96,7 +96,9 @@ describe('npm start (scripts/start.mjs) on the embedded database', () => {
     await poller.stop();
 
     const firstData = poller.observations.find((observation) => observation.hasData);
-    console.log(`${label}: banner after ${seconds(bannerAt - system.startedAt)}, first data after ${seconds(firstData!.at - system.startedAt)}`);
+    console.log(
+      `${label}: banner after ${seconds(bannerAt - system.startedAt)}, first data after ${seconds(firstData!.at - system.startedAt)}`,
+    );
 
     // Once the banner is out, every request is answered with data and no error.
     expect(afterBanner).toMatchObject({ status: 200, body: { data: { members: expect.anything() } } });
@@ -110,13 +112,20 @@ describe('npm start (scripts/start.mjs) on the embedded database', () => {
     // Before it, requests are refused or told the gateway is starting: never a subgraph
     // "unavailable" (which would also have counted against its circuit breaker).
     const messages = poller.observations.flatMap((observation) => observation.messages);
-    expect(messages.filter((message) => message !== 'The gateway is starting: waiting for members, nickname-history' && !message.startsWith('The gateway is starting'))).toEqual([]);
+    expect(
+      messages.filter(
+        (message) =>
+          message !== 'The gateway is starting: waiting for members, nickname-history' && !message.startsWith('The gateway is starting'),
+      ),
+    ).toEqual([]);
     for (const observation of poller.observations.filter((o) => o.kind === 'graphql' && o.at < bannerAt && o.status !== 0 && !o.hasData)) {
       expect(observation.status).toBe(503);
     }
     // The gateway's readiness follows the subgraphs': never 200 before both logged "ready".
     const subgraphsReadyAt = Math.max(
-      ...['members subgraph ready', 'nickname-history subgraph ready'].map((msg) => system.output.find(({ text }) => text.includes(`"msg":"${msg}"`))!.at),
+      ...['members subgraph ready', 'nickname-history subgraph ready'].map(
+        (msg) => system.output.find(({ text }) => text.includes(`"msg":"${msg}"`))!.at,
+      ),
     );
     const firstReadyz = poller.observations.find((observation) => observation.kind === 'readyz' && observation.status === 200);
     expect(firstReadyz!.at).toBeGreaterThanOrEqual(subgraphsReadyAt);
@@ -140,7 +149,11 @@ describe('npm start (scripts/start.mjs) on the embedded database', () => {
       });
       memberId = created.body.data!.createMember.member.id;
       await graphql(running.gatewayUrl, CHANGE_NICKNAME, { input: { memberId, nickname: 'second' } });
-      const seed = spawnSync(process.execPath, ['scripts/seed.mjs'], { cwd: REPO_ROOT, env: { PATH: process.env['PATH'], GATEWAY_URL: running.gatewayUrl }, encoding: 'utf8' });
+      const seed = spawnSync(process.execPath, ['scripts/seed.mjs'], {
+        cwd: REPO_ROOT,
+        env: { PATH: process.env['PATH'], GATEWAY_URL: running.gatewayUrl },
+        encoding: 'utf8',
+      });
       expect(seed.status).toBe(0);
       expect(seed.stdout).toMatch(/^Seeded 12 members and \d+ nickname changes/);
     });
@@ -184,7 +197,10 @@ describe('npm start (scripts/start.mjs) on the embedded database', () => {
     try {
       const system = new LocalSystem(ports, env);
       started.push(system);
-      const code = await Promise.race([system.exited, new Promise((r) => setTimeout(() => r(`TIMEOUT ${system.text().slice(-3000)}`), 20_000))]);
+      const code = await Promise.race([
+        system.exited,
+        new Promise((r) => setTimeout(() => r(`TIMEOUT ${system.text().slice(-3000)}`), 20_000)),
+      ]);
       expect(code).not.toBe(0);
       const lines = system.output.map(({ text }) => text);
       const header = lines.findIndex((line) => line.startsWith('members stopped unexpectedly (exit code 1)'));

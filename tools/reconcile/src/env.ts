@@ -13,9 +13,15 @@ export const reconcileEnvSchema = z.object({
   EVENTS_SECRET: secretSchema.optional(),
   EVENT_DELIVERY_TIMEOUT_MS: positiveIntSchema.default(5_000),
   /** `true`: report drift, change nothing. */
-  RECONCILE_DRY_RUN: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+  RECONCILE_DRY_RUN: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
   AMQP_URL: z.url({ protocol: /^amqps?$/ }).optional(),
-  AMQP_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/).default(''),
+  AMQP_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]*$/)
+    .default(''),
   AMQP_HEARTBEAT_SECONDS: positiveIntSchema.default(10),
 });
 

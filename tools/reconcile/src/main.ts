@@ -48,7 +48,11 @@ function publisherFor(config: ReconcileEnv): EventPublisher & { close(): Promise
     });
   }
   if (!config.EVENTS_SECRET) throw new Error('EVENTS_SECRET is required to re-publish over HTTP (or set AMQP_URL)');
-  const http = createHttpPublisher({ url: config.NICKNAME_HISTORY_EVENTS_URL, secret: config.EVENTS_SECRET, timeoutMs: config.EVENT_DELIVERY_TIMEOUT_MS });
+  const http = createHttpPublisher({
+    url: config.NICKNAME_HISTORY_EVENTS_URL,
+    secret: config.EVENTS_SECRET,
+    timeoutMs: config.EVENT_DELIVERY_TIMEOUT_MS,
+  });
   return { ...http, close: () => Promise.resolve() };
 }
 

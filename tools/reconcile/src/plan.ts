@@ -74,8 +74,7 @@ export function planRepairs(drifted: readonly DriftedMember[], outbox: readonly 
   const plan: RepairPlan = { republish: [], synthesize: [], drift: [] };
   for (const { member, summary, recorded } of drifted) {
     const conflict =
-      (summary?.newestVersion ?? 0) > member.version ||
-      (recorded.has(member.version) && recorded.get(member.version) !== member.nickname);
+      (summary?.newestVersion ?? 0) > member.version || (recorded.has(member.version) && recorded.get(member.version) !== member.nickname);
     const missing: number[] = [];
     for (let version = 1; version <= member.version; version += 1) if (!recorded.has(version)) missing.push(version);
     const unrecoverable: number[] = [];
@@ -103,7 +102,11 @@ export function planRepairs(drifted: readonly DriftedMember[], outbox: readonly 
       memberId: member.id,
       nickname: member.nickname,
       version: member.version,
-      history: { newestVersion: summary?.newestVersion ?? null, newestNickname: summary?.newestNickname ?? null, entries: summary?.entries ?? 0 },
+      history: {
+        newestVersion: summary?.newestVersion ?? null,
+        newestNickname: summary?.newestNickname ?? null,
+        entries: summary?.entries ?? 0,
+      },
       missingVersions: missing,
       action: conflict ? 'conflict' : unrecoverable.length > 0 ? 'partly-unrecoverable' : repaired > 0 ? 'republished' : 'in-flight',
       unrecoverableVersions: unrecoverable,

@@ -1,6 +1,14 @@
 import type { PrismaClient as HistoryDb } from '@mp/prisma/nickname-history';
 import { nicknameChangedEvent, outboxRow, type MembersDb } from '@mp/members';
-import { inSync, planRepairs, type DriftedMember, type HistorySummary, type MemberDrift, type MemberState, type OutboxEntry } from './plan.js';
+import {
+  inSync,
+  planRepairs,
+  type DriftedMember,
+  type HistorySummary,
+  type MemberDrift,
+  type MemberState,
+  type OutboxEntry,
+} from './plan.js';
 
 export interface ReconcileOptions {
   /** Report only; change nothing. */
@@ -60,7 +68,10 @@ export async function reconcile(members: MembersDb, history: HistoryDb, options:
     if (page.length === 0) break;
     after = page[page.length - 1]!.id;
     report.membersChecked += page.length;
-    const summaries = await readHistorySummaries(history, page.map((member) => member.id));
+    const summaries = await readHistorySummaries(
+      history,
+      page.map((member) => member.id),
+    );
     const drifted = page.filter((member) => !inSync(member, summaries.get(member.id)));
     report.inSync += page.length - drifted.length;
     if (drifted.length === 0) continue;
@@ -68,7 +79,11 @@ export async function reconcile(members: MembersDb, history: HistoryDb, options:
     const ids = drifted.map((member) => member.id);
     const [recorded, outbox] = await Promise.all([readRecordedVersions(history, ids), readOutbox(members, ids)]);
     const plan = planRepairs(
-      drifted.map((member): DriftedMember => ({ member, summary: summaries.get(member.id), recorded: recorded.get(member.id) ?? new Map() })),
+      drifted.map((member): DriftedMember => ({
+        member,
+        summary: summaries.get(member.id),
+        recorded: recorded.get(member.id) ?? new Map(),
+      })),
       outbox,
       new Date(),
       graceMs,
@@ -105,7 +120,9 @@ async function readHistorySummaries(history: HistoryDb, memberIds: string[]): Pr
            (array_agg(nickname ORDER BY version DESC))[1] AS newest_nickname
       FROM nickname_change WHERE member_id = ANY(${memberIds}::uuid[])
      GROUP BY member_id`;
-  return new Map(rows.map((row) => [row.member_id, { entries: row.entries, newestVersion: row.newest_version, newestNickname: row.newest_nickname }]));
+  return new Map(
+    rows.map((row) => [row.member_id, { entries: row.entries, newestVersion: row.newest_version, newestNickname: row.newest_nickname }]),
+  );
 }
 
 async function readRecordedVersions(history: HistoryDb, memberIds: string[]): Promise<Map<string, Map<number, string>>> {

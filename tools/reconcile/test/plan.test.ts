@@ -43,7 +43,17 @@ describe('planRepairs', () => {
   });
 
   it('announces the current version anew when its row was pruned, chained to the recorded one before it', () => {
-    const plan = planRepairs([drifted(3, 'c', [[1, 'a'], [2, 'b']])], [], NOW, GRACE_MS);
+    const plan = planRepairs(
+      [
+        drifted(3, 'c', [
+          [1, 'a'],
+          [2, 'b'],
+        ]),
+      ],
+      [],
+      NOW,
+      GRACE_MS,
+    );
     expect(plan.synthesize).toEqual([{ memberId: MEMBER, version: 3, previousNickname: 'b', nickname: 'c', changedAt: NOW }]);
     expect(plan.drift[0]).toMatchObject({ action: 'republished' });
   });
@@ -55,8 +65,28 @@ describe('planRepairs', () => {
   });
 
   it('leaves a conflict (history ahead of members, or disagreeing on the current version) to an operator', () => {
-    const ahead = planRepairs([drifted(1, 'a', [[1, 'a'], [2, 'b']])], [], NOW, GRACE_MS);
-    const disagreeing = planRepairs([drifted(2, 'b', [[1, 'a'], [2, 'x']])], [row(2, minutesAgo(10))], NOW, GRACE_MS);
+    const ahead = planRepairs(
+      [
+        drifted(1, 'a', [
+          [1, 'a'],
+          [2, 'b'],
+        ]),
+      ],
+      [],
+      NOW,
+      GRACE_MS,
+    );
+    const disagreeing = planRepairs(
+      [
+        drifted(2, 'b', [
+          [1, 'a'],
+          [2, 'x'],
+        ]),
+      ],
+      [row(2, minutesAgo(10))],
+      NOW,
+      GRACE_MS,
+    );
     for (const plan of [ahead, disagreeing]) {
       expect(plan.republish).toEqual([]);
       expect(plan.synthesize).toEqual([]);

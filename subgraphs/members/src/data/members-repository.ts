@@ -62,10 +62,7 @@ export async function insertMember(db: MembersDb, input: NewMember): Promise<Mem
 }
 
 export type NicknameUpdate =
-  | { kind: 'changed'; member: MemberRow; previousNickname: string }
-  | { kind: 'unchanged' }
-  | { kind: 'not-found' }
-  | { kind: 'taken' };
+  { kind: 'changed'; member: MemberRow; previousNickname: string } | { kind: 'unchanged' } | { kind: 'not-found' } | { kind: 'taken' };
 
 /**
  * Locks the member row first so concurrent changes of one member serialise: each change sees

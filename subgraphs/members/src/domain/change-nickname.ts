@@ -16,11 +16,7 @@ const NOT_FOUND: ChangeNicknameResult = {
   userErrors: [{ code: 'MEMBER_NOT_FOUND', field: ['input', 'memberId'], message: 'No member has this id.' }],
 };
 
-export async function changeNickname(
-  db: MembersDb,
-  input: ChangeNicknameInput,
-  now: Date,
-): Promise<ChangeNicknameResult> {
+export async function changeNickname(db: MembersDb, input: ChangeNicknameInput, now: Date): Promise<ChangeNicknameResult> {
   const nickname = validateNickname(input.nickname, ['input', 'nickname']);
   if (!nickname.ok) return rejected(nickname.error);
   const memberId = canonicalId(input.memberId);

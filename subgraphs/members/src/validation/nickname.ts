@@ -56,7 +56,7 @@ function countCodePoints(s: string): number {
 function exceedsGraphemes(s: string, max: number): boolean {
   // Stops early: only whether the count exceeds max matters, not the count itself.
   const segments = graphemeSegmenter.segment(s)[Symbol.iterator]();
-  for (let count = 0; !segments.next().done; ) {
+  for (let count = 0; !segments.next().done;) {
     if (++count > max) return true;
   }
   return false;
@@ -67,12 +67,7 @@ function zwjJoinsEmoji(cluster: readonly string[], index: number): boolean {
   const next = cluster[index + 1];
   let previous = cluster[index - 1];
   if (previous !== undefined && EMOJI_PRESENTATION_SUFFIX.test(previous)) previous = cluster[index - 2];
-  return (
-    previous !== undefined &&
-    next !== undefined &&
-    EXTENDED_PICTOGRAPHIC.test(previous) &&
-    EXTENDED_PICTOGRAPHIC.test(next)
-  );
+  return previous !== undefined && next !== undefined && EXTENDED_PICTOGRAPHIC.test(previous) && EXTENDED_PICTOGRAPHIC.test(next);
 }
 
 /** First code point that is not allowed where it stands, or undefined. */

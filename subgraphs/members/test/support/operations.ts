@@ -1,4 +1,12 @@
-export { CHANGE_NICKNAME, CREATE_MEMBER, MEMBER_FIELDS, type ChangeNicknameData, type CreateMemberData, type MemberData, type UserErrorData } from '@mp/testkit';
+export {
+  CHANGE_NICKNAME,
+  CREATE_MEMBER,
+  MEMBER_FIELDS,
+  type ChangeNicknameData,
+  type CreateMemberData,
+  type MemberData,
+  type UserErrorData,
+} from '@mp/testkit';
 
 let counter = 0;
 /** Unique, valid sign-up input (nicknames stay within 10 characters). */

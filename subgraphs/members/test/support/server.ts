@@ -32,10 +32,7 @@ export async function execute<TData = Data>(
   query: string,
   variables: Record<string, unknown> = {},
 ): Promise<{ data: TData | null | undefined; errors: readonly GraphQLFormattedError[] | undefined }> {
-  const response = await server.apollo.executeOperation<TData>(
-    { query, variables },
-    { contextValue: server.createContext() },
-  );
+  const response = await server.apollo.executeOperation<TData>({ query, variables }, { contextValue: server.createContext() });
   if (response.body.kind !== 'single') throw new Error('expected a single result');
   return { data: response.body.singleResult.data, errors: response.body.singleResult.errors };
 }

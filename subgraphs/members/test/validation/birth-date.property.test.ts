@@ -40,8 +40,7 @@ describe('validateBirthDate properties', () => {
         ([instant, { year, month, day }]) => {
           const raw = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
           const result = validateBirthDate(raw, FIELD, instant);
-          const expected =
-            isRealDate(year, month, day) && raw >= '1900-01-01' && hasBegunSomewhere(year, month, day, instant);
+          const expected = isRealDate(year, month, day) && raw >= '1900-01-01' && hasBegunSomewhere(year, month, day, instant);
           expect(result.ok).toBe(expected);
           if (result.ok) expect(result.value).toBe(raw);
           else expect(result.error.code).toBe('BIRTH_DATE_INVALID');

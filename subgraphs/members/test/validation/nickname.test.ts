@@ -1,9 +1,4 @@
-import {
-  NICKNAME_MAX_CODE_POINTS,
-  NICKNAME_MAX_GRAPHEMES,
-  nicknameKey,
-  validateNickname,
-} from '../../src/validation/index.js';
+import { NICKNAME_MAX_CODE_POINTS, NICKNAME_MAX_GRAPHEMES, nicknameKey, validateNickname } from '../../src/validation/index.js';
 
 const FIELD = ['input', 'nickname'];
 

@@ -48,9 +48,7 @@ export interface AmqpConsumer {
  * left to the broker, which redelivers them.
  */
 type ConsumerState =
-  | { kind: 'disconnected' }
-  | { kind: 'consuming'; channel: ConfirmChannel; statusChannel: Channel }
-  | { kind: 'stopping' };
+  { kind: 'disconnected' } | { kind: 'consuming'; channel: ConfirmChannel; statusChannel: Channel } | { kind: 'stopping' };
 
 /**
  * Consumes NicknameChanged events from the quorum queue into the history database: the
@@ -63,10 +61,11 @@ export function startAmqpConsumer(db: HistoryDb, options: AmqpConsumerOptions): 
 
   const processor = createDeliveryProcessor({
     record: (events) => recordNicknameChanges(db, events),
-    databaseReachable: () => db.$queryRaw`SELECT 1`.then(
-      () => true,
-      () => false,
-    ),
+    databaseReachable: () =>
+      db.$queryRaw`SELECT 1`.then(
+        () => true,
+        () => false,
+      ),
     isLive: (channel: DeliveryChannel) => state.kind === 'consuming' && state.channel === channel,
     deadLetterQueue: topology.deadLetterQueue,
     prefetch: options.prefetch,
@@ -116,7 +115,13 @@ export function startAmqpConsumer(db: HistoryDb, options: AmqpConsumerOptions): 
     stats: processor.stats,
     ready: () => connection.ready(),
     async status() {
-      const unknown = { connected: false, queue: topology.queue, queueDepth: null, deadLetterQueue: topology.deadLetterQueue, deadLetterDepth: null };
+      const unknown = {
+        connected: false,
+        queue: topology.queue,
+        queueDepth: null,
+        deadLetterQueue: topology.deadLetterQueue,
+        deadLetterDepth: null,
+      };
       if (state.kind !== 'consuming') return { ...unknown, connected: connection.connected };
       const { statusChannel } = state;
       try {

@@ -136,7 +136,10 @@ export function createDeliveryProcessor(options: DeliveryProcessorOptions): Deli
     // Normally one channel; after a reconnect stale deliveries were filtered out above.
     const channel = good[0]?.delivery.channel;
     if (!channel) return;
-    const together = await store(channel, good.map((g) => g.event));
+    const together = await store(
+      channel,
+      good.map((g) => g.event),
+    );
     if (together.kind === 'abandoned') return;
     if (together.kind === 'stored') {
       for (const g of good) ack(g.delivery);

@@ -9,22 +9,14 @@ import { recordNicknameChanges, type HistoryDb } from '../data/history-repositor
  */
 export function eventsRoute(db: HistoryDb, secret: string, logger: Logger): Router {
   const router = Router();
-  router.post(
-    '/internal/events',
-    requireSharedSecret(EVENTS_SECRET_HEADER, secret),
-    jsonBody('1mb'),
-    (req, res, next) => {
-      const batch = eventBatchSchema.safeParse(req.body);
-      if (!batch.success) {
-        logger.warn({ issues: batch.error.issues.slice(0, 5) }, 'rejected malformed event batch');
-        res.status(400).json({ error: 'malformed event batch', issues: batch.error.issues.slice(0, 5) });
-        return;
-      }
-      recordNicknameChanges(db, batch.data.events).then(
-        (recorded) => res.json({ received: batch.data.events.length, recorded }),
-        next,
-      );
-    },
-  );
+  router.post('/internal/events', requireSharedSecret(EVENTS_SECRET_HEADER, secret), jsonBody('1mb'), (req, res, next) => {
+    const batch = eventBatchSchema.safeParse(req.body);
+    if (!batch.success) {
+      logger.warn({ issues: batch.error.issues.slice(0, 5) }, 'rejected malformed event batch');
+      res.status(400).json({ error: 'malformed event batch', issues: batch.error.issues.slice(0, 5) });
+      return;
+    }
+    recordNicknameChanges(db, batch.data.events).then((recorded) => res.json({ received: batch.data.events.length, recorded }), next);
+  });
   return router;
 }

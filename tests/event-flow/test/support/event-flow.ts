@@ -93,7 +93,10 @@ export class EventFlow {
 
   static async start(name: string): Promise<EventFlow> {
     const logger = pino({ level: process.env['LOG_LEVEL'] ?? 'silent' });
-    const [membersDb, historyDb] = await Promise.all([createTestDatabase(`flow_members_${name}`), createTestDatabase(`flow_history_${name}`)]);
+    const [membersDb, historyDb] = await Promise.all([
+      createTestDatabase(`flow_members_${name}`),
+      createTestDatabase(`flow_history_${name}`),
+    ]);
     const membersOpened = await openDatabase({ kind: 'postgres', url: membersDb.url }, { poolSize: 20 });
     const historyOpened = await openDatabase({ kind: 'postgres', url: historyDb.url }, { poolSize: 10 });
     await Promise.all([applyMigrations('members', membersOpened), applyMigrations('nickname-history', historyOpened)]);

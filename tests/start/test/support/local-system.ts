@@ -136,7 +136,10 @@ export async function graphql<T>(url: string, query: string, variables: Record<s
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: response.status, body: (await response.json()) as { data?: T | null; errors?: { message: string; extensions?: { code?: string } }[] } };
+  return {
+    status: response.status,
+    body: (await response.json()) as { data?: T | null; errors?: { message: string; extensions?: { code?: string } }[] },
+  };
 }
 
 /** True once nothing listens on the port. */
