@@ -2,5 +2,6 @@
 // one place, the dead-letter headers, and a connection that re-establishes itself.
 export * from './topology.js';
 export * from './dead-letter.js';
+export * from './env.js';
 export * from './message-body.js';
 export * from './reconnecting-connection.js';

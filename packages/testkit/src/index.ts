@@ -1,2 +1,3 @@
 export * from './operations.js';
 export * from './wait-for.js';
+export * from './ports.js';

@@ -1,16 +1,6 @@
 import { z } from 'zod';
 import { loadEnv, logLevelSchema, portSchema, positiveIntSchema, secretSchema } from '@mp/service-kit';
-
-/** Set AMQP_URL to publish through RabbitMQ; unset, the relay posts to nickname-history over HTTP. */
-const amqpEnv = {
-  AMQP_URL: z.url({ protocol: /^amqps?$/ }).optional(),
-  /** Prepended to the exchange and queue names (separate environments sharing one vhost). */
-  AMQP_PREFIX: z
-    .string()
-    .regex(/^[A-Za-z0-9._-]*$/)
-    .default(''),
-  AMQP_HEARTBEAT_SECONDS: positiveIntSchema.default(10),
-};
+import { amqpEnvShape } from '@mp/messaging';
 
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -31,7 +21,8 @@ export const envSchema = z.object({
   /** Published outbox rows are kept this long (for reconciliation), then pruned. */
   OUTBOX_RETENTION_HOURS: z.coerce.number().positive().default(168),
   OUTBOX_PRUNE_INTERVAL_MS: positiveIntSchema.default(60_000),
-  ...amqpEnv,
+  /** AMQP_URL set: publish through RabbitMQ; unset, the relay posts to nickname-history over HTTP. */
+  ...amqpEnvShape,
 });
 
 export type MembersEnv = z.infer<typeof envSchema>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { loadEnv, logLevelSchema, portSchema, positiveIntSchema, secretSchema } from '@mp/service-kit';
+import { amqpEnvShape } from '@mp/messaging';
 
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -14,14 +15,8 @@ export const envSchema = z.object({
   GATEWAY_SECRET: secretSchema,
   /** Only event batches carrying this secret (sent by members' relay) are accepted. */
   EVENTS_SECRET: secretSchema,
-  /** Set to consume NicknameChanged from RabbitMQ; unset, events arrive only over HTTP. */
-  AMQP_URL: z.url({ protocol: /^amqps?$/ }).optional(),
-  /** Prepended to the exchange and queue names; must match members' AMQP_PREFIX. */
-  AMQP_PREFIX: z
-    .string()
-    .regex(/^[A-Za-z0-9._-]*$/)
-    .default(''),
-  AMQP_HEARTBEAT_SECONDS: positiveIntSchema.default(10),
+  /** AMQP_URL set: consume NicknameChanged from RabbitMQ; unset, events arrive only over HTTP. */
+  ...amqpEnvShape,
   /** Unacknowledged messages in hand at once; also the largest batch stored in one statement. */
   AMQP_PREFETCH: positiveIntSchema.default(100),
   /** Deliveries of a failing message before it is moved to the dead-letter queue. */

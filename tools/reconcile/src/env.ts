@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { loadEnv, logLevelSchema, positiveIntSchema, secretSchema } from '@mp/service-kit';
+import { amqpEnvShape } from '@mp/messaging';
 
 /** Both databases, and the transport used to re-publish what is missing. */
 export const reconcileEnvSchema = z.object({
@@ -17,12 +18,7 @@ export const reconcileEnvSchema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((value) => value === 'true'),
-  AMQP_URL: z.url({ protocol: /^amqps?$/ }).optional(),
-  AMQP_PREFIX: z
-    .string()
-    .regex(/^[A-Za-z0-9._-]*$/)
-    .default(''),
-  AMQP_HEARTBEAT_SECONDS: positiveIntSchema.default(10),
+  ...amqpEnvShape,
 });
 
 export type ReconcileEnv = z.infer<typeof reconcileEnvSchema>;
