@@ -95,6 +95,27 @@ describe('Member.nicknameHistory through _entities', () => {
     expect(errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
   });
 
+  it('reads a member referenced by an upper-case id as the same member (ids are case-insensitive)', async () => {
+    const lower = await entities([alice], { first: 2 });
+    const upper = await entities([alice.toUpperCase()], { first: 2 });
+    expect(upper).toEqual(lower);
+    const after = upper.data!._entities[0]!.nicknameHistory!.pageInfo.endCursor;
+    const next = await entities([alice.toUpperCase()], { first: 2, after });
+    expect(next.errors).toBeUndefined();
+    expect(next.data!._entities[0]!.nicknameHistory!.edges.map((e) => e.node.nickname)).toEqual(['a3', 'a2']);
+  });
+
+  it('shows the largest version the database holds on the newest page, and pages on from it', async () => {
+    const member = randomUUID();
+    const [first, second] = chainOf(member, ['low', 'top']);
+    await recordNicknameChanges(testDb.db, [first!, { ...second!, version: 2 ** 31 - 1 }]);
+    const page = await entities([member], { first: 1 });
+    const history = page.data!._entities[0]!.nicknameHistory!;
+    expect(history.edges.map((e) => e.node.nickname)).toEqual(['top']);
+    const rest = await entities([member], { first: 1, after: history.pageInfo.endCursor });
+    expect(rest.data!._entities[0]!.nicknameHistory!.edges.map((e) => e.node.nickname)).toEqual(['low']);
+  });
+
   it('treats a malformed member id as having no history', async () => {
     const { data, errors } = await entities(['not-a-uuid']);
     expect(errors).toBeUndefined();

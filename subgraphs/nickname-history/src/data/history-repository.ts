@@ -1,10 +1,11 @@
 import type { NicknameChange as NicknameChangeRow, PrismaClient } from '@mp/prisma/nickname-history';
-import type { NicknameChanged } from '@mp/events';
+import { MAX_NICKNAME_VERSION, type NicknameChanged } from '@mp/events';
 import type { HistoryPage, HistoryPageKey } from './history-page.js';
 
 export type HistoryDb = PrismaClient;
 
-const NO_UPPER_BOUND = 2_147_483_647;
+/** Above every storable version, so the newest page includes MAX_NICKNAME_VERSION (a bigint bound). */
+const NO_UPPER_BOUND = MAX_NICKNAME_VERSION + 1;
 
 /**
  * Stores events idempotently: the event id is the primary key and (member, version) is unique,
@@ -44,7 +45,7 @@ export async function findHistoryPages(db: HistoryDb, keys: readonly HistoryPage
   const rows = await db.$queryRaw<HistoryRow[]>`
     SELECT k.ord, c.id, c.member_id, c.version, c.previous_nickname, c.nickname, c.changed_at, c.recorded_at
       FROM unnest(${keys.map((k) => k.memberId)}::uuid[],
-                  ${keys.map((k) => k.beforeVersion ?? NO_UPPER_BOUND)}::int[],
+                  ${keys.map((k) => k.beforeVersion ?? NO_UPPER_BOUND)}::bigint[],
                   ${keys.map((k) => k.first + 1)}::int[])
            WITH ORDINALITY AS k(member_id, before_version, row_limit, ord)
      CROSS JOIN LATERAL (
