@@ -59,6 +59,19 @@ describe('event intake', () => {
     ['a bad member id', { events: [{ ...chainOf(randomUUID(), ['q'])[0], memberId: 'x' }] }],
     ['a version beyond what the database holds (2^31)', { events: [{ ...chainOf(randomUUID(), ['q'])[0], version: 2 ** 31 }] }],
     ['a fractional version', { events: [{ ...chainOf(randomUUID(), ['q'])[0], version: 1.5 }] }],
+    [
+      'a NUL character in a nickname (PostgreSQL text cannot hold it)',
+      { events: [{ ...chainOf(randomUUID(), ['q'])[0], nickname: 'nul\u0000here' }] },
+    ],
+    [
+      'a lone surrogate in a nickname (would be stored as U+FFFD)',
+      { events: [{ ...chainOf(randomUUID(), ['q'])[0], nickname: 'half\ud800' }] },
+    ],
+    ['a lone surrogate in a previous nickname', { events: [{ ...chainOf(randomUUID(), ['q', 'r'])[1], previousNickname: '\udc00' }] }],
+    [
+      'a changedAt in year 0000 (timestamptz has no year 0)',
+      { events: [{ ...chainOf(randomUUID(), ['q'])[0], changedAt: '0000-01-01T00:00:00Z' }] },
+    ],
   ])('answers 400 to %s and stores nothing', async (_case, body) => {
     const before = await testDb.db.nicknameChange.count();
     const response = await deliver(body);
@@ -75,6 +88,23 @@ describe('event intake', () => {
     text[at] = 0xff;
     expect((await fetch(url, { method: 'POST', headers, body: text })).status).toBe(400);
     expect(await testDb.db.nicknameChange.count()).toBe(before);
+  });
+
+  it('answers the 400 naming the field and the bound', async () => {
+    const response = await deliver({ events: [{ ...chainOf(randomUUID(), ['q'])[0], version: 2 ** 31 }] });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      error: 'malformed event batch',
+      issues: [expect.objectContaining({ code: 'too_big', maximum: 2 ** 31 - 1, path: ['events', 0, 'version'] })],
+    });
+  });
+
+  it('stores the longest nickname the column holds: 200 code points, however many UTF-16 units', async () => {
+    const member = randomUUID();
+    const nickname = `a${'\u{1D167}'.repeat(199)}`; // a letter and 199 combining marks outside the BMP: 399 UTF-16 units
+    const response = await deliver({ events: chainOf(member, [nickname]) });
+    expect(response.status).toBe(200);
+    expect((await historyOf(member)).map((row) => row.nickname)).toEqual([nickname]);
   });
 
   it('stores the largest version the database holds', async () => {

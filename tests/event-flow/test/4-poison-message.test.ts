@@ -14,19 +14,23 @@ afterAll(async () => {
 const poison = [
   { body: 'not json {', reason: /^malformed JSON/ },
   { body: JSON.stringify({ type: 'NicknameChanged', eventId: 'nope', version: -1 }), reason: /^invalid NicknameChanged/ },
-  {
-    // Passes the contract but PostgreSQL rejects a NUL character in text: fails in the store.
+  // What the database cannot hold is refused by the contract, before any store is tried.
+  ...[
+    { patch: { version: 2 ** 31 }, reason: /^invalid NicknameChanged: version: / }, // beyond the integer column
+    { patch: { nickname: 'nul\u0000here' }, reason: /^invalid NicknameChanged: nickname: must be well-formed/ }, // PostgreSQL text cannot hold NUL
+  ].map(({ patch, reason }) => ({
     body: JSON.stringify({
       type: 'NicknameChanged',
       eventId: randomUUID(),
       memberId: randomUUID(),
       version: 1,
       previousNickname: null,
-      nickname: 'nul\u0000here',
+      nickname: 'poison',
       changedAt: new Date().toISOString(),
+      ...patch,
     }),
-    reason: /^store failed/,
-  },
+    reason,
+  })),
 ];
 
 it('moves poison messages to the dead-letter queue with their reason while the rest flow on', async () => {
