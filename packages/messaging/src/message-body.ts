@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { z } from 'zod';
 
 export type ParsedBody<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -9,6 +10,8 @@ const describe = (error: unknown): string => (error instanceof Error ? error.mes
  * dead-letter header (the first three schema issues, each with its path).
  */
 export function parseMessageBody<T>(content: Buffer, schema: z.ZodType<T>, contractName: string): ParsedBody<T> {
+  // Decoding would turn bytes that are not UTF-8 into U+FFFD and store text nobody sent.
+  if (!isUtf8(content)) return { ok: false, reason: 'malformed body: not valid UTF-8' };
   let body: unknown;
   try {
     body = JSON.parse(content.toString('utf8'));

@@ -124,6 +124,25 @@ describe('delivery processor', () => {
     expect(processor.stats).toMatchObject({ deadLettered: 1 });
   });
 
+  it('never stores a body that is not UTF-8 (decoding would store U+FFFD): it dead-letters on its last attempt', async () => {
+    const { channel, stored, processor } = setUp();
+    const sound = eventMessage(chainOf(randomUUID(), ['BROKEN'])[0]!, 2);
+    const content = Buffer.from(sound.content);
+    content[content.indexOf('BROKEN')] = 0xff;
+    const bad = { ...sound, content } as ConsumeMessage;
+    processor.enqueue({ channel, message: bad });
+    await processor.drained();
+    expect(stored).toEqual([]);
+    expect(channel.sent).toEqual([
+      expect.objectContaining({
+        options: expect.objectContaining({
+          headers: expect.objectContaining({ [DEAD_LETTER_HEADERS.reason]: 'malformed body: not valid UTF-8' }),
+        }),
+      }),
+    ]);
+    expect(channel.acked).toEqual([bad]);
+  });
+
   it('when the database refuses the batch, stores one by one so only the culprit fails', async () => {
     const events = chainOf(randomUUID(), ['a', 'b', 'c']);
     const culprit = events[1]!.eventId;
