@@ -85,12 +85,60 @@ describe('a Date of the wrong shape', () => {
   });
 });
 
+describe('other values that cannot be coerced, as literals or variables alike', () => {
+  const NO_BIRTH_DATE = 'mutation { createMember(input: { email: "nobirth@example.com", nickname: "nobirth" }) { member { id } } }';
+  it.each([
+    [
+      'an Int literal beyond 32 bits',
+      '{ members(first: 99999999999) { pageInfo { hasNextPage } } }',
+      {},
+      /^Int cannot represent non 32-bit signed integer value: 99999999999$/,
+    ],
+    [
+      'an Int variable beyond 32 bits',
+      'query($first: Int) { members(first: $first) { pageInfo { hasNextPage } } }',
+      { first: 99999999999 },
+      /^Variable "\$first" got invalid value 99999999999; Int cannot represent/,
+    ],
+    [
+      'a string literal for an Int',
+      '{ members(first: "ten") { pageInfo { hasNextPage } } }',
+      {},
+      /^Int cannot represent non-integer value: "ten"$/,
+    ],
+    ['a float literal for an ID', '{ member(id: 1.5) { id } }', {}, /^ID cannot represent a non-string and non-integer value: 1.5$/],
+    [
+      'an input literal missing a required field',
+      NO_BIRTH_DATE,
+      {},
+      /^Field "CreateMemberInput.birthDate" of required type "Date!" was not provided.$/,
+    ],
+    [
+      'an input literal with an unknown field',
+      'mutation { createMember(input: { email: "x@example.com", nickname: "x", birthDate: "1990-05-01", age: 3 }) { member { id } } }',
+      {},
+      /^Field "age" is not defined by type "CreateMemberInput"/,
+    ],
+  ])('%s: 400 BAD_USER_INPUT, nothing stored', async (_name, query, variables, message) => {
+    const before = await memberCount();
+    const { status, body } = await send(query, variables);
+    expect(status).toBe(400);
+    expect(body.errors).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(message), extensions: { code: 'BAD_USER_INPUT' } }),
+    ]);
+    expect(await memberCount()).toBe(before);
+  });
+});
+
 describe('member ids', () => {
   it('are the same member in any letter case, for reads and writes alike', async () => {
     const upper = memberId.toUpperCase();
     expect((await send('query($id: ID!) { member(id: $id) { id } }', { id: upper })).body).toEqual({ data: { member: { id: memberId } } });
     const changed = await system.query<ChangeNicknameData>(CHANGE_NICKNAME, { input: { memberId: upper, nickname: 'UpperCase' } });
     expect(changed.data?.changeNickname).toMatchObject({ member: { id: memberId, nickname: 'UpperCase' }, userErrors: [] });
+    await system.drained();
+    const history = await send('query($id: ID!) { member(id: $id) { nicknameHistory(first: 5) { totalCount } } }', { id: upper });
+    expect(history.body).toEqual({ data: { member: { nicknameHistory: { totalCount: 2 } } } });
   });
 
   it.each(['not-an-id', '', '01a2030f-1f0a-701f-805f-a7bf434f33a', `${'f'.repeat(8)}-zzzz-7zzz-8zzz-${'f'.repeat(12)}`])(
@@ -124,15 +172,16 @@ describe('cursors', () => {
     ]);
   });
 
-  it.each(['garbage', historyCursor('01a2030f-1f0a-701f-805f-a7bf434f33ab:1')])(
-    '%s as a members `after`: BAD_USER_INPUT naming the argument',
-    async (cursor) => {
-      const { body } = await send('query($after: String) { members(after: $after) { pageInfo { hasNextPage } } }', { after: cursor });
-      expect(body.errors).toEqual([
-        expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', argumentName: 'after' }) }),
-      ]);
-    },
-  );
+  it.each([
+    'garbage',
+    historyCursor('01a2030f-1f0a-701f-805f-a7bf434f33ab:1'),
+    Buffer.from('member:99999999999999999999999999999999999').toString('base64url'),
+  ])('%s as a members `after`: BAD_USER_INPUT naming the argument', async (cursor) => {
+    const { body } = await send('query($after: String) { members(after: $after) { pageInfo { hasNextPage } } }', { after: cursor });
+    expect(body.errors).toEqual([
+      expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', argumentName: 'after' }) }),
+    ]);
+  });
 });
 
 describe('a body that is not UTF-8', () => {

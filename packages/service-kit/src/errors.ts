@@ -1,5 +1,5 @@
-import { GraphQLError } from 'graphql';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, Kind } from 'graphql';
+import type { ASTNode, GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { Logger } from './logger.js';
 import { isScalarShapeError } from './scalars.js';
@@ -27,15 +27,41 @@ const CLIENT_SAFE_CODES = new Set([
 
 export const INTERNAL_ERROR_MESSAGE = 'Internal server error';
 
+/** Where graphql-js's "Values of Correct Type" rule reports a literal it cannot coerce. */
+const LITERAL_KINDS: ReadonlySet<Kind> = new Set([
+  Kind.INT,
+  Kind.FLOAT,
+  Kind.STRING,
+  Kind.BOOLEAN,
+  Kind.NULL,
+  Kind.ENUM,
+  Kind.LIST,
+  Kind.OBJECT,
+  Kind.OBJECT_FIELD,
+]);
+
+/**
+ * A literal that cannot be coerced to its type fails validation (GRAPHQL_VALIDATION_FAILED), where
+ * the same value sent as a variable is BAD_USER_INPUT. Both are bad input and get the same code:
+ * a custom scalar refusing a literal's shape says so with its own error class, and every other
+ * such failure (`first: 99999999999`, an unknown enum value, a missing input field) is the one
+ * validation error located at literal values only. Validation errors about the document itself
+ * (unknown fields, arguments, variables) point at fields, arguments or variables and keep their code.
+ */
+function isUncoercibleLiteral(error: unknown): boolean {
+  if (isScalarShapeError(error)) return true;
+  if (!(error instanceof GraphQLError) || error.extensions['code'] !== 'GRAPHQL_VALIDATION_FAILED') return false;
+  const nodes: readonly ASTNode[] = error.nodes ?? [];
+  return nodes.length > 0 && nodes.every((node) => LITERAL_KINDS.has(node.kind));
+}
+
 /**
  * Apollo `formatError`: client-safe errors pass through; everything else is logged in full and
  * reaches the client as a bare INTERNAL_SERVER_ERROR (no SQL, stack or driver text).
  */
 export function createErrorMasker(logger: Logger) {
   return (original: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    // A literal a custom scalar refused fails validation, but it is bad input like a variable
-    // of the wrong shape, and gets the same code.
-    const formatted = isScalarShapeError(error)
+    const formatted = isUncoercibleLiteral(error)
       ? { ...original, extensions: { ...original.extensions, code: 'BAD_USER_INPUT' } }
       : original;
     const code = formatted.extensions?.['code'];

@@ -1,7 +1,8 @@
 import { GraphQLError } from 'graphql';
+import { ApolloServer } from '@apollo/server';
 import { pino } from 'pino';
 import { BadUserInputError, createErrorMasker } from '../src/errors.js';
-import { ScalarShapeError } from '../src/scalars.js';
+import { DateScalar, ScalarShapeError } from '../src/scalars.js';
 
 const captured: { msg: string; err?: { message: string } }[] = [];
 const mask = createErrorMasker(pino({ level: 'error' }, { write: (line: string) => captured.push(JSON.parse(line) as never) }));
@@ -39,5 +40,57 @@ describe('createErrorMasker', () => {
       new GraphQLError(refused.message, { originalError: refused }),
     );
     expect(formatted).toEqual({ message: refused.message, extensions: { code: 'BAD_USER_INPUT' } });
+  });
+
+  describe('through Apollo Server', () => {
+    const server = new ApolloServer({
+      typeDefs: `
+        enum Order { NEWEST OLDEST }
+        input Filter { name: String! }
+        type Query { items(first: Int, order: Order, filter: Filter): Int, on(day: Date): Int }
+        scalar Date`,
+      resolvers: { Query: { items: () => 1, on: () => 1 }, Date: DateScalar },
+      formatError: mask,
+    });
+    beforeAll(async () => {
+      await server.start();
+      captured.length = 0;
+    });
+    afterAll(() => server.stop());
+
+    const run = async (query: string, variables?: Record<string, unknown>) => {
+      const { body, http } = await server.executeOperation({ query, variables });
+      if (body.kind !== 'single') throw new Error('expected a single result');
+      return { status: http.status ?? 200, errors: body.singleResult.errors };
+    };
+
+    it.each([
+      ['an Int beyond 32 bits', '{ items(first: 99999999999) }'],
+      ['a string for an Int', '{ items(first: "ten") }'],
+      ['an unknown enum value', '{ items(order: SIDEWAYS) }'],
+      ['an input object missing a required field', '{ items(filter: {}) }'],
+      ['an input object with an unknown field', '{ items(filter: { name: "x", colour: "red" }) }'],
+      ['a custom scalar of the wrong shape', '{ on(day: "1990-5-1") }'],
+      ['a default value of the wrong shape', 'query($day: Date = "1990-5-1") { on(day: $day) }'],
+    ])('calls a literal that cannot be coerced (%s) BAD_USER_INPUT, as the same value in a variable is', async (_name, query) => {
+      const { status, errors } = await run(query);
+      expect(status).toBe(400);
+      expect(errors).toEqual([expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT' } })]);
+    });
+
+    it.each([
+      ['an unknown field', '{ nothing }'],
+      ['an unknown argument', '{ items(last: 1) }'],
+      ['a variable of the wrong type for its position', 'query($n: String) { items(first: $n) }'],
+      ['an undefined variable', '{ items(first: $n) }'],
+    ])('keeps GRAPHQL_VALIDATION_FAILED for a document that does not fit the schema (%s)', async (_name, query) => {
+      const { status, errors } = await run(query);
+      expect(status).toBe(400);
+      expect(errors?.[0]?.extensions).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED' });
+    });
+
+    it('logs none of them as errors', () => {
+      expect(captured).toEqual([]);
+    });
   });
 });
