@@ -15,7 +15,7 @@ const EVENTS_SECRET = 'system-test-events-secret-0123456789a';
 export type DatabaseKind = 'postgres' | 'embedded';
 
 /** How the gateway faces clients. Default: introspection on, no GraphiQL (only its test needs the Vite build). */
-export type GatewayOptions = Partial<Pick<GatewayDeps, 'graphiql' | 'introspection' | 'persistedDocuments'>>;
+export type GatewayOptions = Partial<Pick<GatewayDeps, 'graphiql' | 'introspection' | 'persistedDocuments' | 'subgraphTimeoutMs'>>;
 
 type Store<Client> = MigratedTestDatabase<Client>;
 
