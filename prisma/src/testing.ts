@@ -54,6 +54,8 @@ export interface QueryLoggingClient {
 
 export interface MigratedTestDatabase<Client> {
   client: Client;
+  /** The throwaway PostgreSQL database's URL (e.g. for a proxy in front of it); null when embedded. */
+  url: string | null;
   /** Every SQL statement the client sent; tests reset it with `statements.length = 0`. */
   statements: string[];
   close: () => Promise<void>;
@@ -67,16 +69,18 @@ export async function openMigratedTestDatabase<Client extends QueryLoggingClient
   name: DatabaseName,
   kind: 'postgres' | 'embedded',
   createClient: (database: OpenedDatabase) => Client,
+  { poolSize = 20 }: { poolSize?: number } = {},
 ): Promise<MigratedTestDatabase<Client>> {
   const throwaway = kind === 'postgres' ? await createTestDatabase(`test_${name.replace('-', '_')}`) : null;
   const target = throwaway ? ({ kind: 'postgres', url: throwaway.url } as const) : ({ kind: 'embedded', dataDir: null } as const);
-  const database = await openDatabase(target, { poolSize: 20 });
+  const database = await openDatabase(target, { poolSize });
   await applyMigrations(name, database);
   const client = createClient(database);
   const statements: string[] = [];
   client.$on('query', (event) => statements.push(event.query));
   return {
     client,
+    url: throwaway?.url ?? null,
     statements,
     close: async () => {
       await client.$disconnect();

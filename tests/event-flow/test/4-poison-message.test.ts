@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DEAD_LETTER_HEADERS, deadLetterReason, routingKeyFor } from '@mp/messaging';
-import { EventFlow, sleep } from './support/event-flow.js';
+import { waitFor } from '@mp/testkit';
+import { EventFlow } from './support/event-flow.js';
 import { expectLossless, runScenario } from './support/scenario.js';
 
 let flow: EventFlow;
@@ -49,8 +50,15 @@ it('moves poison messages to the dead-letter queue with their reason while the r
   });
   expectLossless(result);
 
-  const deadline = Date.now() + 10_000;
-  while ((await consumer.status()).deadLetterDepth !== poison.length && Date.now() < deadline) await sleep(50);
+  await waitFor(
+    'every poison message in the dead-letter queue',
+    () => consumer.status(),
+    (status) => status.deadLetterDepth === poison.length,
+    {
+      timeoutMs: 10_000,
+      intervalMs: 50,
+    },
+  );
   expect(await consumer.status()).toMatchObject({ connected: true, queueDepth: 0, deadLetterDepth: poison.length });
   expect(consumer.stats.deadLettered).toBe(poison.length);
 

@@ -1,37 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type Channel, type ChannelModel } from 'amqplib';
 import { pino, type Logger } from 'pino';
-import { applyMigrations, openDatabase, type OpenedDatabase } from '@mp/prisma';
-import { createTestDatabase, type TestDatabase } from '@mp/prisma/testing';
+import { openDatabase, type OpenedDatabase } from '@mp/prisma';
 import { PrismaClient as MembersClient } from '@mp/prisma/members';
-import { PrismaClient as HistoryClient } from '@mp/prisma/nickname-history';
 import { deleteMemberEventsTopology, memberEventsTopology, type MemberEventsTopology } from '@mp/messaging';
-import {
-  buildServer as buildMembers,
-  createAmqpPublisher,
-  startOutboxRelay,
-  type AmqpPublisher,
-  type EventPublisher,
-  type MembersServer,
-  type OutboxRelay,
-  type RelayOptions,
-} from '@mp/members';
+import { createAmqpPublisher, type AmqpPublisher, type EventPublisher, type OutboxRelay, type RelayOptions } from '@mp/members';
 import { startAmqpConsumer, type AmqpConsumer, type AmqpConsumerOptions } from '@mp/nickname-history';
+import { SubgraphSystem } from '@mp/system-testkit';
 import type { TcpProxy } from './tcp-proxy.js';
 import { CHANGE_NICKNAME, CREATE_MEMBER } from '@mp/testkit';
 
+export { TEST_RELAY_OPTIONS } from '@mp/system-testkit';
 export const AMQP_URL = process.env['TEST_AMQP_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
-const GATEWAY_SECRET = 'event-flow-gateway-secret-0123456789ab';
 /** Tests reconnect fast so a fault costs milliseconds, not the production back-off. */
 const FAST_RECONNECT = { retryBaseMs: 50, retryMaxMs: 500 };
-
-export const TEST_RELAY_OPTIONS: RelayOptions = {
-  batchSize: 100,
-  pollIntervalMs: 100,
-  leaseMs: 10_000,
-  retryBaseMs: 50,
-  retryMaxMs: 500,
-};
 
 /** A broker URL that goes through `proxy` when given. */
 export const brokerUrl = (proxy?: TcpProxy): string => {
@@ -40,11 +22,6 @@ export const brokerUrl = (proxy?: TcpProxy): string => {
   url.host = `127.0.0.1:${proxy.port}`;
   return url.toString();
 };
-
-interface Database<Client> {
-  client: Client;
-  opened: OpenedDatabase;
-}
 
 export interface RelayHandle {
   relay: OutboxRelay;
@@ -68,65 +45,47 @@ export interface StartRelayOptions {
 }
 
 /**
- * The event flow in this process: a members API and any number of outbox relays (replicas) on
- * a throwaway members database, nickname-history's AMQP consumer on a throwaway history
- * database, and RabbitMQ objects under a unique prefix (deleted at close).
+ * The event flow in this process: the subgraphs from @mp/system-testkit (members API, migrated
+ * throwaway PostgreSQL databases) with RabbitMQ between them: any number of outbox relays
+ * (replicas) publishing to it, nickname-history's AMQP consumer reading from it, under a unique
+ * topology prefix deleted at close.
  */
 export class EventFlow {
   readonly relays = new Set<RelayHandle>();
   consumer: AmqpConsumer | null = null;
-  private readonly throwaways: TestDatabase[] = [];
-  private readonly extraDatabases: Database<MembersClient>[] = [];
+  private readonly extraPools: { client: MembersClient; opened: OpenedDatabase }[] = [];
   private admin: { model: ChannelModel; channel: Channel } | null = null;
 
   private constructor(
     readonly logger: Logger,
     readonly topology: MemberEventsTopology,
-    readonly members: Database<MembersClient>,
-    readonly membersUrl: string,
-    readonly history: Database<HistoryClient>,
-    readonly api: MembersServer,
-    throwaways: TestDatabase[],
-  ) {
-    this.throwaways.push(...throwaways);
+    private readonly system: SubgraphSystem,
+  ) {}
+
+  get members() {
+    return this.system.members;
+  }
+
+  get history() {
+    return this.system.history;
   }
 
   static async start(name: string): Promise<EventFlow> {
     const logger = pino({ level: process.env['LOG_LEVEL'] ?? 'silent' });
-    const [membersDb, historyDb] = await Promise.all([
-      createTestDatabase(`flow_members_${name}`),
-      createTestDatabase(`flow_history_${name}`),
-    ]);
-    const membersOpened = await openDatabase({ kind: 'postgres', url: membersDb.url }, { poolSize: 20 });
-    const historyOpened = await openDatabase({ kind: 'postgres', url: historyDb.url }, { poolSize: 10 });
-    await Promise.all([applyMigrations('members', membersOpened), applyMigrations('nickname-history', historyOpened)]);
-    const members = { client: new MembersClient({ adapter: membersOpened.adapterFactory }), opened: membersOpened };
-    const history = { client: new HistoryClient({ adapter: historyOpened.adapterFactory }), opened: historyOpened };
+    const system = await SubgraphSystem.start({ kind: 'postgres', logger, historyApi: false, poolSizes: { history: 10 } });
     const topology = memberEventsTopology(`test.${name}.${randomBytes(4).toString('hex')}.`);
-    let flow: EventFlow | null = null;
-    const api = await buildMembers({
-      db: members.client,
-      logger,
-      gatewaySecret: GATEWAY_SECRET,
-      eventsWritten: () => flow?.wakeRelays(),
-    });
-    flow = new EventFlow(logger, topology, members, membersDb.url, history, api, [membersDb, historyDb]);
-    return flow;
-  }
-
-  wakeRelays(): void {
-    for (const handle of this.relays) handle.relay.wake();
+    return new EventFlow(logger, topology, system);
   }
 
   /** A members replica's relay with its own broker connection (and optionally its own pool). */
   async startRelay(options: StartRelayOptions = {}): Promise<RelayHandle> {
-    let db = this.members.client;
+    let db: MembersClient | undefined;
     if (options.databaseProxy) {
-      const url = new URL(this.membersUrl);
+      const url = new URL(this.requirePostgresUrl());
       url.host = `127.0.0.1:${options.databaseProxy.port}`;
       const opened = await openDatabase({ kind: 'postgres', url: url.toString() }, { poolSize: 4 });
       db = new MembersClient({ adapter: opened.adapterFactory });
-      this.extraDatabases.push({ client: db, opened });
+      this.extraPools.push({ client: db, opened });
     }
     const publisher = createAmqpPublisher({
       url: brokerUrl(options.brokerProxy),
@@ -145,23 +104,25 @@ export class EventFlow {
         published += events.length;
       },
     };
-    const relay = startOutboxRelay(db, options.wrap ? options.wrap(counting) : counting, this.logger, {
-      ...TEST_RELAY_OPTIONS,
-      ...options.relayOptions,
+    const managed = this.system.startRelay(options.wrap ? options.wrap(counting) : counting, {
+      ...(db ? { db } : {}),
+      ...(options.relayOptions ? { relayOptions: options.relayOptions } : {}),
+      onStop: () => publisher.close(),
     });
     const handle: RelayHandle = {
-      relay,
+      relay: managed.relay,
       publisher,
       get published() {
         return published;
       },
       stop: async () => {
         this.relays.delete(handle);
-        await relay.stop();
-        await publisher.close();
+        await managed.stop();
       },
       kill: async () => {
         this.relays.delete(handle);
+        // Out of the system's set too: nobody stops or wakes a dead replica.
+        this.system.relays.delete(managed);
         await publisher.close();
       },
     };
@@ -220,47 +181,37 @@ export class EventFlow {
   }
 
   private async execute<TData>(query: string, variables: Record<string, unknown>): Promise<TData | null> {
-    const response = await this.api.apollo.executeOperation<TData>({ query, variables }, { contextValue: this.api.createContext() });
+    const { membersApi } = this.system;
+    const response = await membersApi.apollo.executeOperation<TData>({ query, variables }, { contextValue: membersApi.createContext() });
     if (response.body.kind !== 'single' || response.body.singleResult.errors) return null;
     return response.body.singleResult.data ?? null;
   }
 
-  async unpublished(): Promise<number> {
-    return this.members.client.outboxEvent.count({ where: { publishedAt: null } });
+  unpublished(): Promise<number> {
+    return this.system.unpublished();
   }
 
   /** Waits until every committed change is published and visible in the history database. */
-  async delivered(timeoutMs = 30_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const [pending, expected, recorded] = await Promise.all([
-        this.unpublished(),
-        this.members.client.member.aggregate({ _sum: { nicknameVersion: true } }),
-        this.history.client.nicknameChange.count(),
-      ]);
-      if (pending === 0 && recorded >= (expected._sum.nicknameVersion ?? 0)) return;
-      if (Date.now() > deadline) {
-        throw new Error(`not delivered in time: ${pending} unpublished, ${recorded}/${expected._sum.nicknameVersion ?? 0} recorded`);
-      }
-      this.wakeRelays();
-      await sleep(100);
-    }
+  delivered(timeoutMs = 30_000): Promise<void> {
+    return this.system.delivered(timeoutMs);
   }
 
   async close(): Promise<void> {
     await this.stopConsumer();
     for (const handle of [...this.relays]) await handle.stop();
-    await this.api.close();
     const channel = await this.adminChannel();
     await deleteMemberEventsTopology(channel, this.topology);
     await this.admin?.model.close();
-    for (const db of [...this.extraDatabases, this.members]) {
-      await db.client.$disconnect();
-      await db.opened.close();
+    for (const pool of this.extraPools) {
+      await pool.client.$disconnect();
+      await pool.opened.close();
     }
-    await this.history.client.$disconnect();
-    await this.history.opened.close();
-    for (const throwaway of this.throwaways) await throwaway.drop();
+    await this.system.close();
+  }
+
+  private requirePostgresUrl(): string {
+    if (!this.members.url) throw new Error('the event flow runs on PostgreSQL');
+    return this.members.url;
   }
 }
 

@@ -1,0 +1,4 @@
+export * from './captured-logs.js';
+export * from './secrets.js';
+export * from './subgraph-system.js';
+export { RestartableHistory } from './restartable-history.js';

@@ -1,0 +1,33 @@
+import type { Logger } from 'pino';
+import type { PrismaClient as HistoryClient } from '@mp/prisma/nickname-history';
+import { buildServer as buildHistory, type HistoryServer } from '@mp/nickname-history';
+import { TEST_EVENTS_SECRET, TEST_GATEWAY_SECRET } from './secrets.js';
+
+/** nickname-history's API on a fixed port that can be stopped and started again, as in an outage. */
+export class RestartableHistory {
+  private server: HistoryServer | null = null;
+  private port = 0;
+  /** Base URL (no path); stays the same across restarts. */
+  url = '';
+
+  constructor(
+    private readonly client: HistoryClient,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    this.server = await buildHistory({
+      db: this.client,
+      logger: this.logger,
+      gatewaySecret: TEST_GATEWAY_SECRET,
+      eventsSecret: TEST_EVENTS_SECRET,
+    });
+    this.url = await this.server.http.listen(this.port);
+    this.port = Number(new URL(this.url).port);
+  }
+
+  async stop(): Promise<void> {
+    await this.server?.close();
+    this.server = null;
+  }
+}
