@@ -10,6 +10,7 @@ import { isSessionAware, type SessionAwareAdapterFactory } from '../src/session.
 import { applyMigrationDirectory, loadMigrationList } from '../src/migrations.js';
 import { emptySchema, removeTemporaryFolders, writeMigrationFolder } from './support/migration-folders.js';
 import { queryRows, queryValue } from './support/query.js';
+import { expectFailedMigrationLeavesNothing } from './support/failing-migration.js';
 
 afterAll(removeTemporaryFolders);
 
@@ -79,16 +80,7 @@ describe('scripts: sent whole as one simple query (adapter-pg splits them on ";"
   });
 
   it('does not record a failing migration as finished, and keeps none of its statements', async () => {
-    const dir = await writeMigrationFolder({
-      '20200101000000_ok': 'CREATE TABLE "ok" ("id" int);',
-      '20200102000000_broken': 'CREATE TABLE "half" ("id" int);\nSELECT 1/0;',
-    });
-    await expect(applyMigrationDirectory(dir, emptySchema, opened)).rejects.toThrow(/division by zero/);
-    expect(await queryRows(opened, 'SELECT migration_name, finished_at IS NOT NULL FROM _prisma_migrations ORDER BY 1')).toEqual([
-      ['20200101000000_ok', true],
-      ['20200102000000_broken', false],
-    ]);
-    expect(await queryValue(opened, "SELECT to_regclass('half') IS NULL")).toBe(true);
+    await expectFailedMigrationLeavesNothing(opened);
   });
 });
 

@@ -47,7 +47,7 @@ export class TestSystem {
   static async start(kind: DatabaseKind, gatewayOptions: GatewayOptions = {}): Promise<TestSystem> {
     const captured = captureLogs({ level: process.env['LOG_LEVEL'] ?? 'warn', echo: Boolean(process.env['LOG_LEVEL']) });
     const subgraphs = await SubgraphSystem.start({ kind, logger: captured.logger, historyApi: true });
-    const httpRelay = subgraphs.startRelay(subgraphs.httpPublisher(), { relayOptions: { retryMaxMs: 400 } });
+    const httpRelay = subgraphs.startRelay(subgraphs.httpPublisher());
     const gateway = await buildGateway({
       logger: captured.logger,
       gatewaySecret: TEST_GATEWAY_SECRET,

@@ -1,4 +1,3 @@
 export * from './captured-logs.js';
 export * from './secrets.js';
 export * from './subgraph-system.js';
-export { RestartableHistory } from './restartable-history.js';

@@ -10,7 +10,6 @@ import { SubgraphSystem } from '@mp/system-testkit';
 import type { TcpProxy } from './tcp-proxy.js';
 import { CHANGE_NICKNAME, CREATE_MEMBER } from '@mp/testkit';
 
-export { TEST_RELAY_OPTIONS } from '@mp/system-testkit';
 export const AMQP_URL = process.env['TEST_AMQP_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
 /** Tests reconnect fast so a fault costs milliseconds, not the production back-off. */
 const FAST_RECONNECT = { retryBaseMs: 50, retryMaxMs: 500 };
