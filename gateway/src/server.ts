@@ -95,7 +95,10 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayServer> {
     requireJsonPost,
     jsonBody('100kb'),
     ...(deps.persistedDocuments ? [persistedDocuments(deps.persistedDocuments)] : []),
-    expressMiddleware(apollo, { context: () => Promise.resolve({ requestId: randomUUID() }) }),
+    expressMiddleware(apollo, {
+      context: ({ req }) =>
+        Promise.resolve({ requestId: randomUUID(), identity: null, clientAddress: req.socket.remoteAddress ?? 'unknown' }),
+    }),
     graphqlHttpErrors(logger),
   );
 

@@ -12,3 +12,4 @@ export * from './subgraph-server.js';
 export * from './startup-phases.js';
 export * from './retry.js';
 export * from './json-body.js';
+export * from './identity.js';
