@@ -1,7 +1,7 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { FetcherResponse } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
-import { GATEWAY_SECRET_HEADER, REQUEST_ID_HEADER, type Logger } from '@mp/service-kit';
+import { GATEWAY_SECRET_HEADER, IDENTITY_HEADER, REQUEST_ID_HEADER, type Logger } from '@mp/service-kit';
 import type { GatewayContext } from './context.js';
 
 interface SubgraphErrorBody {
@@ -9,7 +9,8 @@ interface SubgraphErrorBody {
 }
 
 /**
- * Proves to each subgraph that the request comes from this gateway, forwards the request id, and
+ * Proves to each subgraph that the request comes from this gateway, vouches for the caller (an
+ * identity signed with the gateway secret: clients cannot write one), forwards the request id, and
  * turns a subgraph's HTTP error answer into an error that says whose fault it is. Apollo's own
  * version copies the subgraph's URL and body into the error's extensions (internal hosts for
  * clients to read) and calls a refused gateway secret the client's UNAUTHENTICATED.
@@ -26,6 +27,11 @@ export class AuthenticatedDataSource extends RemoteGraphQLDataSource<GatewayCont
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     request.http?.headers.set(GATEWAY_SECRET_HEADER, this.secret);
+    if ('identityAssertion' in context && typeof context.identityAssertion === 'string') {
+      request.http?.headers.set(IDENTITY_HEADER, context.identityAssertion);
+    } else {
+      request.http?.headers.delete(IDENTITY_HEADER);
+    }
     if ('requestId' in context && typeof context.requestId === 'string') {
       request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
     }

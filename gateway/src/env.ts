@@ -7,6 +7,8 @@ const subgraphUrlSchemas = Object.fromEntries(
   SUBGRAPHS.map((subgraph) => [subgraph.urlVariable, z.url().default(subgraph.defaultUrl)]),
 ) as Record<SubgraphUrlVariable, z.ZodDefault<z.ZodURL>>;
 
+const AUTH_VARIABLES = ['AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_JWKS_URL'] as const;
+
 /** `true`/`false` (also 1/0, yes/no, on/off); unset means "derive from NODE_ENV". */
 const flagSchema = z.stringbool().optional();
 
@@ -31,8 +33,30 @@ export const envSchema = z
     PERSISTED_DOCUMENTS_MANIFEST: z.string().min(1).optional(),
     /** Execute only documents in the manifest (trusted documents); off keeps APQ and free-form queries. */
     TRUSTED_DOCUMENTS_ONLY: z.stringbool().default(false),
+    /** The OpenID Connect issuer whose bearer tokens prove callers (`iss`). */
+    AUTH_ISSUER: z.string().min(1).optional(),
+    /** The audience tokens must be meant for (`aud`): this API's identifier at the issuer. */
+    AUTH_AUDIENCE: z.string().min(1).optional(),
+    /** The issuer's published keys (its `jwks_uri`). */
+    AUTH_JWKS_URL: z.url().optional(),
+    /** Without AUTH_*, outside production: where the development issuer keeps its signing key. */
+    AUTH_DEV_KEYS_DIR: z.string().min(1).default('.data/dev-issuer'),
   })
   .superRefine((env, ctx) => {
+    const auth = [env.AUTH_ISSUER, env.AUTH_AUDIENCE, env.AUTH_JWKS_URL];
+    if (auth.some((value) => value !== undefined) && auth.some((value) => value === undefined)) {
+      for (const name of AUTH_VARIABLES.filter((variable) => env[variable] === undefined)) {
+        ctx.addIssue({ code: 'custom', path: [name], message: `set ${AUTH_VARIABLES.join(', ')} together` });
+      }
+    } else if (env.NODE_ENV === 'production' && auth.every((value) => value === undefined)) {
+      for (const name of AUTH_VARIABLES) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: 'required in production: name the identity provider whose tokens prove callers (the development issuer is off)',
+        });
+      }
+    }
     if (env.TRUSTED_DOCUMENTS_ONLY && !env.PERSISTED_DOCUMENTS_MANIFEST) {
       ctx.addIssue({ code: 'custom', path: ['PERSISTED_DOCUMENTS_MANIFEST'], message: 'required when TRUSTED_DOCUMENTS_ONLY is on' });
     }
@@ -47,6 +71,15 @@ export const envSchema = z
   });
 
 export type GatewayEnv = z.infer<typeof envSchema>;
+
+/** Which identity provider the gateway trusts: a real OIDC issuer, or the development one. */
+export type AuthConfig = { kind: 'oidc'; issuer: string; audience: string; jwksUrl: string } | { kind: 'development'; keysDir: string };
+
+export function authConfig(env: GatewayEnv): AuthConfig {
+  const { AUTH_ISSUER: issuer, AUTH_AUDIENCE: audience, AUTH_JWKS_URL: jwksUrl } = env;
+  if (issuer && audience && jwksUrl) return { kind: 'oidc', issuer, audience, jwksUrl };
+  return { kind: 'development', keysDir: env.AUTH_DEV_KEYS_DIR };
+}
 
 /**
  * What the gateway reveals about its schema. Development explores it; production reveals nothing

@@ -1,5 +1,6 @@
 import { createLogger, onShutdownSignal, startupPhases } from '@mp/service-kit';
-import { exposure, readEnv } from './env.js';
+import { authConfig, exposure, readEnv } from './env.js';
+import { tokenVerifierFor } from './auth/token-verifier-for.js';
 import { loadPersistedDocuments } from './persisted-documents.js';
 import { buildGateway } from './server.js';
 import { DEFAULT_CIRCUIT } from './subgraph-fetcher.js';
@@ -14,11 +15,14 @@ const { graphiql, introspection } = exposure(env);
 const persistedDocuments = manifestPath
   ? { manifest: await loadPersistedDocuments(manifestPath), trustedOnly: env.TRUSTED_DOCUMENTS_ONLY }
   : null;
+const auth = authConfig(env);
+const tokenVerifier = await tokenVerifierFor(auth);
 const gateway = await startup.time('apollo', () =>
   buildGateway({
     logger,
     subgraphUrls: subgraphUrlsFrom(env),
     gatewaySecret: env.GATEWAY_SECRET,
+    tokenVerifier,
     subgraphTimeoutMs: env.SUBGRAPH_TIMEOUT_MS,
     circuit: { ...DEFAULT_CIRCUIT, resetTimeoutMs: env.SUBGRAPH_CIRCUIT_RESET_MS },
     graphiql,
@@ -40,6 +44,7 @@ void gateway.ready.then(() =>
       url: `${url}/graphql`,
       ...(graphiql ? { graphiql: `${url}/graphiql/` } : {}),
       trustedDocumentsOnly: env.TRUSTED_DOCUMENTS_ONLY,
+      tokens: auth.kind === 'oidc' ? { issuer: auth.issuer } : { issuer: 'development', mint: 'npm run token -- --sub <subject>' },
       startup: startup.summary(),
     },
     'gateway ready',

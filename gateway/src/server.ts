@@ -7,7 +7,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import { createErrorMasker, createHttpServer, healthRoutes, jsonBody, type HttpServer, type Logger } from '@mp/service-kit';
+import { createErrorMasker, createHttpServer, healthRoutes, jsonBody, signIdentity, type HttpServer, type Logger } from '@mp/service-kit';
 import { graphiqlAssetsDir } from '@mp/graphiql';
 import { AuthenticatedDataSource } from './authenticated-data-source.js';
 import { createSubgraphFetcher, type CircuitOptions, type SubgraphFetcher } from './subgraph-fetcher.js';
@@ -19,6 +19,8 @@ import { rootRoute } from './root-route.js';
 import { graphqlHttpErrors, requireJsonPost } from './http-guards.js';
 import { persistedDocuments, type PersistedDocumentsOptions } from './persisted-documents-middleware.js';
 import type { GatewayContext } from './context.js';
+import { authenticate, identityOf } from './auth/authenticate.js';
+import type { TokenVerifier } from './auth/token-verifier.js';
 
 /** Composed at build time by scripts/compose-supergraph.ts; never introspected at runtime. */
 export const readSupergraphSdl = (): string => readFileSync(new URL('../supergraph.graphql', import.meta.url), 'utf8');
@@ -28,6 +30,8 @@ export interface GatewayDeps {
   subgraphUrls: Record<SubgraphName, string>;
   gatewaySecret: string;
   subgraphTimeoutMs: number;
+  /** Proves callers from their bearer tokens (an OIDC issuer's keys, or the development issuer). */
+  tokenVerifier: TokenVerifier;
   /** Per-subgraph circuit breaker; defaults to DEFAULT_CIRCUIT. */
   circuit?: CircuitOptions;
   supergraphSdl?: string;
@@ -93,11 +97,19 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayServer> {
     '/graphql',
     startupGate.holdRequests,
     requireJsonPost,
+    authenticate(deps.tokenVerifier, logger.child({ component: 'authenticate' })),
     jsonBody('100kb'),
     ...(deps.persistedDocuments ? [persistedDocuments(deps.persistedDocuments)] : []),
     expressMiddleware(apollo, {
-      context: ({ req }) =>
-        Promise.resolve({ requestId: randomUUID(), identity: null, clientAddress: req.socket.remoteAddress ?? 'unknown' }),
+      context: async ({ req, res }) => {
+        const identity = identityOf(res);
+        return {
+          requestId: randomUUID(),
+          identity,
+          identityAssertion: identity ? await signIdentity(identity, gatewaySecret) : null,
+          clientAddress: req.socket.remoteAddress ?? 'unknown',
+        };
+      },
     }),
     graphqlHttpErrors(logger),
   );

@@ -54,10 +54,21 @@ describe('docker-compose.yml', () => {
     const isOptional = (key: string) => (schema.shape[key] as z.ZodType).safeParse(undefined).success;
     const required = known.filter((key) => !isOptional(key));
     expect(required.filter((key) => !(key in environment))).toEqual([]);
-    // Secrets come from the operator, never from the file.
-    for (const key of ['GATEWAY_SECRET', 'EVENTS_SECRET']) {
+    // Secrets and the identity provider come from the operator, never from the file.
+    for (const key of ['GATEWAY_SECRET', 'EVENTS_SECRET', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_JWKS_URL']) {
       if (key in environment) expect(environment[key]).toMatch(/^\$\{\w+:\?/);
     }
+  });
+
+  it.each(services)('%s starts on its compose environment once the operator fills in what it asks for', (name, schema) => {
+    const operatorValue = (key: string) => (key.endsWith('_URL') ? 'https://id.example.com/jwks.json' : 'x'.repeat(40));
+    const filledIn = Object.fromEntries(
+      Object.entries(compose.services[name]!.environment ?? {}).map(([key, value]) => [
+        key,
+        /^\$\{\w+:\?/.test(value) ? operatorValue(key) : value,
+      ]),
+    );
+    expect(schema.safeParse(filledIn).error?.issues ?? []).toEqual([]);
   });
 
   it('gives each subgraph its own PostgreSQL and wires URLs to the ports services listen on', () => {

@@ -54,6 +54,12 @@ beforeAll(async () => {
     offLoopback.push(url);
     return route.abort('internetdisconnected');
   });
+  // A reader's token as a person would paste it into the Headers tab; GraphiQL persists headers.
+  const token = await system.issuer.token('graphiql-reader', 'members:read');
+  const headers = JSON.stringify(JSON.stringify({ Authorization: `Bearer ${token}` }));
+  await context.addInitScript({
+    content: `localStorage.setItem('graphiql:shouldPersistHeaders', 'true'); localStorage.setItem('graphiql:headers', ${headers});`,
+  });
   page = await context.newPage();
   page.on('pageerror', (error) => pageErrors.push(error.message));
   page.on('console', (message) => {

@@ -2,6 +2,7 @@
 // nothing internal (hosts, ports, the subgraph's body) reaches it.
 import { pino } from 'pino';
 import { buildGateway, type GatewayServer } from '../src/server.js';
+import { TestIssuer } from './support/issuer.js';
 import { StandInSubgraph, freePort, type StandInAnswer } from './support/stand-in-subgraph.js';
 
 const SECRET = 'subgraph-http-errors-secret-0123456789ab';
@@ -20,6 +21,7 @@ describe('subgraph HTTP error answers', () => {
     await members.start(members.subgraphLike(membersAnswer));
     await history.start();
     gateway = await buildGateway({
+      tokenVerifier: (await TestIssuer.create()).verifier(),
       logger: pino({ level: 'warn' }, { write: (line: string) => logs.push(JSON.parse(line) as { level: number; msg: string }) }),
       gatewaySecret: SECRET,
       subgraphTimeoutMs: 2_000,

@@ -1,8 +1,10 @@
 import { captureLogs, SubgraphSystem, TEST_GATEWAY_SECRET, type DatabaseKind, type ManagedRelay } from '@mp/system-testkit';
 import { buildGateway, type GatewayDeps, type GatewayServer } from '../../src/server.js';
+import { freshAdmin, TestIssuer, type Caller } from './issuer.js';
 
 export { loadPersistedDocuments } from '../../src/persisted-documents.js';
 export type { DatabaseKind } from '@mp/system-testkit';
+export { freshAdmin, freshMember, TestIssuer, type Caller } from './issuer.js';
 
 /** How the gateway faces clients. Default: introspection on, no GraphiQL (only its test needs the Vite build). */
 export type GatewayOptions = Partial<Pick<GatewayDeps, 'graphiql' | 'introspection' | 'persistedDocuments' | 'subgraphTimeoutMs'>>;
@@ -22,6 +24,8 @@ export class TestSystem {
     readonly logs: Record<string, unknown>[],
     /** What an operator would be paged for: log lines at error level or above. */
     readonly errorLogs: () => Record<string, unknown>[],
+    /** The identity provider whose tokens the gateway trusts. */
+    readonly issuer: TestIssuer,
   ) {}
 
   get members() {
@@ -48,7 +52,9 @@ export class TestSystem {
     const captured = captureLogs({ level: process.env['LOG_LEVEL'] ?? 'warn', echo: Boolean(process.env['LOG_LEVEL']) });
     const subgraphs = await SubgraphSystem.start({ kind, logger: captured.logger, historyApi: true });
     const httpRelay = subgraphs.startRelay(subgraphs.httpPublisher());
+    const issuer = await TestIssuer.create();
     const gateway = await buildGateway({
+      tokenVerifier: issuer.verifier(),
       logger: captured.logger,
       gatewaySecret: TEST_GATEWAY_SECRET,
       subgraphTimeoutMs: 5_000,
@@ -60,7 +66,7 @@ export class TestSystem {
     });
     const gatewayUrl = `${await gateway.http.listen(0)}/graphql`;
     await gateway.ready;
-    return new TestSystem(subgraphs, httpRelay, gateway, gatewayUrl, captured.lines, captured.errors);
+    return new TestSystem(subgraphs, httpRelay, gateway, gatewayUrl, captured.lines, captured.errors, issuer);
   }
 
   stopHistory(): Promise<void> {
@@ -72,10 +78,14 @@ export class TestSystem {
     return this.subgraphs.startHistory();
   }
 
-  async query<TData = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}) {
+  /**
+   * Sends an operation as `as` (default: an administrator with an account of its own, so tests not
+   * about authorization see every field; tests about it pass the caller).
+   */
+  async query<TData = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}, as: Caller = freshAdmin()) {
     const response = await fetch(this.gatewayUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(await this.issuer.headersFor(as)) },
       body: JSON.stringify({ query, variables }),
     });
     return (await response.json()) as {

@@ -3,10 +3,17 @@ export const EXAMPLE_OPERATION = `# Members with their nickname history.
 # members comes from the members service,
 # nicknameHistory from nickname-history:
 # the gateway joins them per member.
+# Listing members needs a signed-in caller with
+# the members:read scope. With npm start, get a
+# token in a terminal:
+#   npm run token -- --sub me --scope members:read
+# and put it in the Headers tab below:
+#   {"Authorization": "Bearer <the token>"}
 # Run it with the ▶ button or Ctrl-Enter;
 # the Docs panel lists every type.
 #
-# Sign someone up:
+# Sign up as the token's subject (one member each),
+# then query { me { nickname } }:
 # mutation {
 #   createMember(input: { email: "hong@example.com",
 #       nickname: "Gildong", birthDate: "1990-05-17" }) {

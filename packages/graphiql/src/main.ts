@@ -20,6 +20,8 @@ createRoot(container).render(
     createElement(GraphiQL, {
       fetcher: createGraphiQLFetcher({ url: endpoint }),
       defaultQuery: EXAMPLE_OPERATION,
+      // A token pasted into the Headers tab ({"Authorization": "Bearer ..."}) survives reloads.
+      shouldPersistHeaders: true,
       // Open on the schema's documentation so the API explains itself.
       visiblePlugin: 'Documentation Explorer',
     }),

@@ -1,4 +1,4 @@
-import express, { type ErrorRequestHandler, type Router } from 'express';
+import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
 import type { DocumentNode } from 'graphql';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -13,6 +13,7 @@ import { createHttpServer, type HttpServer } from './http-server.js';
 import type { Logger } from './logger.js';
 import { requestLogger } from './request-context.js';
 import { GATEWAY_SECRET_HEADER, requireSharedSecret } from './shared-secret.js';
+import { IDENTITY_HEADER, readIdentity, type Identity } from './identity.js';
 
 export interface SubgraphServerOptions<TContext extends object> {
   typeDefs: DocumentNode;
@@ -20,8 +21,8 @@ export interface SubgraphServerOptions<TContext extends object> {
   resolvers: object;
   logger: Logger;
   gatewaySecret: string;
-  /** Builds the per-request context (fresh DataLoaders) for a request's logger. */
-  createContext(logger: Logger): TContext;
+  /** Builds the per-request context (fresh DataLoaders) for a request's logger and verified caller. */
+  createContext(logger: Logger, identity: Identity | null): TContext;
   ready: ReadinessCheck;
   /** Extra internal routes (e.g. event intake) with their own authentication. */
   routes?: Router[];
@@ -34,6 +35,25 @@ export interface SubgraphServer<TContext extends object> {
 }
 
 export const SUBGRAPH_BODY_LIMIT = '10mb';
+
+/**
+ * The caller as the gateway signed it. A header the gateway did not sign (forged, replayed after
+ * expiry) is refused outright rather than treated as anonymous: only a broken or hostile sender
+ * produces one.
+ */
+function identityFromGateway(secret: string, logger: Logger): RequestHandler {
+  return async (req, res, next) => {
+    const header = req.headers[IDENTITY_HEADER];
+    try {
+      res.locals['identity'] = await readIdentity(typeof header === 'string' ? header : undefined, secret);
+    } catch (err) {
+      logger.warn({ err }, 'refused a request whose caller identity the gateway did not sign');
+      res.status(401).json({ errors: [{ message: 'Unauthorized', extensions: { code: 'UNAUTHENTICATED' } }] });
+      return;
+    }
+    next();
+  };
+}
 
 /**
  * A federation subgraph on Express 5: answers `/graphql` only for the gateway's secret, masks
@@ -68,8 +88,10 @@ export async function buildSubgraphServer<TContext extends object>(
     // Only the authenticated gateway gets here, and its request can be far larger than the
     // client's (a page of entity representations): the client-facing limit is the gateway's.
     jsonBody(SUBGRAPH_BODY_LIMIT),
+    identityFromGateway(options.gatewaySecret, logger),
     expressMiddleware(apollo, {
-      context: ({ req }) => Promise.resolve(options.createContext(requestLogger(logger, req.headers))),
+      context: ({ req, res }) =>
+        Promise.resolve(options.createContext(requestLogger(logger, req.headers), res.locals['identity'] as Identity | null)),
     }),
   );
   const handleError: ErrorRequestHandler = (err: unknown, _req, res, _next) => {

@@ -1,4 +1,4 @@
-import type { Logger } from '@mp/service-kit';
+import type { Identity, Logger } from '@mp/service-kit';
 import type { MembersDb } from './data/members-repository.js';
 import { createLoaders, type MemberLoaders } from './data/loaders.js';
 
@@ -6,6 +6,8 @@ export interface MembersContext {
   db: MembersDb;
   loaders: MemberLoaders;
   logger: Logger;
+  /** The caller the gateway vouched for; null when anonymous. */
+  identity: Identity | null;
   now: () => Date;
   /** Tells the outbox relay new events are committed, so delivery need not wait for its poll. */
   eventsWritten: () => void;
@@ -17,6 +19,6 @@ export interface ContextDeps {
   eventsWritten: () => void;
 }
 
-export function createContext(deps: ContextDeps, logger: Logger): MembersContext {
-  return { ...deps, logger, loaders: createLoaders(deps.db) };
+export function createContext(deps: ContextDeps, logger: Logger, identity: Identity | null): MembersContext {
+  return { ...deps, logger, identity, loaders: createLoaders(deps.db) };
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
-import { buildSubgraphServer, type Logger, type SubgraphServer } from '@mp/service-kit';
+import { buildSubgraphServer, type Identity, type Logger, type SubgraphServer } from '@mp/service-kit';
 import { createContext, type MembersContext } from './context.js';
 import type { MembersDb } from './data/members-repository.js';
 import { resolvers } from './resolvers/index.js';
@@ -19,8 +19,8 @@ export interface MembersServerDeps {
 }
 
 export interface MembersServer extends SubgraphServer<MembersContext> {
-  /** A request context as `/graphql` would build it, for `executeOperation` in tests. */
-  createContext(logger?: Logger): MembersContext;
+  /** A request context as `/graphql` would build it for this caller, for `executeOperation` in tests. */
+  createContext(identity: Identity | null, logger?: Logger): MembersContext;
 }
 
 export async function buildServer(deps: MembersServerDeps): Promise<MembersServer> {
@@ -31,11 +31,11 @@ export async function buildServer(deps: MembersServerDeps): Promise<MembersServe
     resolvers,
     logger,
     gatewaySecret: deps.gatewaySecret,
-    createContext: (requestLog) => createContext(contextDeps, requestLog),
+    createContext: (requestLog, identity) => createContext(contextDeps, requestLog, identity),
     ready: async () => {
       await db.$queryRaw`SELECT 1`;
       return (await deps.readiness?.()) ?? {};
     },
   });
-  return { ...server, createContext: (requestLog = logger) => createContext(contextDeps, requestLog) };
+  return { ...server, createContext: (identity, requestLog = logger) => createContext(contextDeps, requestLog, identity) };
 }

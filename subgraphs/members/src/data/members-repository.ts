@@ -7,6 +7,8 @@ import { nicknameChangedEvent, outboxRow } from '../outbox/nickname-changed-even
 export type MembersDb = PrismaClient;
 
 export interface NewMember {
+  /** The signed-up caller's token subject: one member per subject. */
+  subject: string;
   email: string;
   emailKey: string;
   nickname: string;
@@ -19,6 +21,11 @@ const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 10_000 } as const;
 
 export async function findMembersByIds(db: MembersDb, ids: readonly string[]): Promise<MemberRow[]> {
   return db.member.findMany({ where: { id: { in: [...ids] } } });
+}
+
+/** The member the caller signed up as, if any. */
+export async function findMemberBySubject(db: MembersDb, subject: string): Promise<MemberRow | null> {
+  return db.member.findUnique({ where: { subject } });
 }
 
 /** Oldest first: UUIDv7 ids sort by creation time, so the primary key index serves the page. */
@@ -35,7 +42,7 @@ export type MemberInsert = { kind: 'created'; member: MemberRow } | { kind: 'tak
 
 /**
  * The member and its first NicknameChanged event commit together or not at all. A unique index
- * (email or nickname, case-insensitive) decides races: the loser gets `taken`, not an error.
+ * (subject, email or nickname, case-insensitive) decides races: the loser gets `taken`, not an error.
  */
 export async function insertMember(db: MembersDb, input: NewMember): Promise<MemberInsert> {
   try {

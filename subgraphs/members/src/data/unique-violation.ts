@@ -2,8 +2,9 @@ import { Prisma } from '@mp/prisma/members';
 
 const EMAIL_INDEX = 'member_email_key_key';
 const NICKNAME_INDEX = 'member_nickname_key_key';
+const SUBJECT_INDEX = 'member_subject_key';
 
-export type TakenField = 'email' | 'nickname';
+export type TakenField = 'email' | 'nickname' | 'subject';
 
 const textOf = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value ?? ''));
 
@@ -16,5 +17,6 @@ export function takenField(error: unknown): TakenField | null {
   const details = textOf(error.meta);
   if (details.includes(EMAIL_INDEX) || details.includes('email_key')) return 'email';
   if (details.includes(NICKNAME_INDEX) || details.includes('nickname_key')) return 'nickname';
+  if (details.includes(SUBJECT_INDEX)) return 'subject';
   return null;
 }

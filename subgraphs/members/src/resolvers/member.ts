@@ -1,6 +1,18 @@
+import { ForbiddenError } from '@mp/service-kit';
 import type { MemberResolvers } from '../generated/resolvers-types.js';
+import { actsFor } from '../domain/authorization.js';
+
+const PRIVATE_FIELD = 'Only the member or an administrator may read this field.';
 
 export const Member: MemberResolvers = {
   __resolveReference: (reference, { loaders }) => loaders.memberById.load(reference.id),
-  birthDate: (member) => member.birthDate.toISOString().slice(0, 10),
+  // Private fields are decided here, where the data lives, so no query plan can route around it.
+  email: (member, _args, { identity }) => {
+    if (!actsFor(identity, member)) throw new ForbiddenError(PRIVATE_FIELD);
+    return member.email;
+  },
+  birthDate: (member, _args, { identity }) => {
+    if (!actsFor(identity, member)) throw new ForbiddenError(PRIVATE_FIELD);
+    return member.birthDate.toISOString().slice(0, 10);
+  },
 };

@@ -8,12 +8,16 @@ export type UserErrorCode =
   | 'NICKNAME_TAKEN'
   | 'NICKNAME_UNCHANGED'
   | 'BIRTH_DATE_INVALID'
-  | 'MEMBER_NOT_FOUND';
+  | 'MEMBER_NOT_FOUND'
+  | 'ALREADY_SIGNED_UP';
 
-/** A problem the caller can fix; `field` is the path of the offending input, `message` is English prose. */
+/**
+ * A problem the caller can fix; `field` is the path of the offending input (null when no one field
+ * is at fault), `message` is English prose.
+ */
 export interface UserError {
   code: UserErrorCode;
-  field: string[];
+  field: string[] | null;
   message: string;
 }
 

@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import type { GraphQLFormattedError } from 'graphql';
 import { buildServer, type MembersServer } from '../../src/server.js';
 import type { PrismaClient } from '@mp/prisma/members';
+import type { Identity } from '@mp/service-kit';
 
 export const TEST_GATEWAY_SECRET = 'test-gateway-secret-0123456789abcdef';
 
@@ -26,13 +27,25 @@ export async function createTestServer(db: PrismaClient, now?: () => Date) {
 
 export type Data = Record<string, unknown>;
 
+let callers = 0;
+
+/**
+ * A caller with every right and an account of its own, so an operation's outcome depends on its
+ * input, not on who sent it. Tests about who may do what pass their caller explicitly.
+ */
+export const freshAdmin = (): Identity => ({ subject: `test-admin-${process.pid}-${++callers}`, scopes: ['members:admin'] });
+
+/** A caller with no scopes: a member acting for itself. */
+export const memberCaller = (subject: string): Identity => ({ subject, scopes: [] });
+
 /** Runs an operation through Apollo's request pipeline; returns data and errors of a single result. */
 export async function execute<TData = Data>(
   server: MembersServer,
   query: string,
   variables: Record<string, unknown> = {},
+  caller: Identity | null = freshAdmin(),
 ): Promise<{ data: TData | null | undefined; errors: readonly GraphQLFormattedError[] | undefined }> {
-  const response = await server.apollo.executeOperation<TData>({ query, variables }, { contextValue: server.createContext() });
+  const response = await server.apollo.executeOperation<TData>({ query, variables }, { contextValue: server.createContext(caller) });
   if (response.body.kind !== 'single') throw new Error('expected a single result');
   return { data: response.body.singleResult.data, errors: response.body.singleResult.errors };
 }
