@@ -77,6 +77,9 @@ console.log(
     `  GraphiQL   ${graphiql ? `${gatewayBase}/graphiql/` : 'off (GRAPHIQL_ENABLED / INTROSPECTION_ENABLED)'}`,
     `  Data       members: ${data('MEMBERS_DATABASE_URL', 'MEMBERS_DATA_DIR', '.data/members')}`,
     `             nickname-history: ${data('NICKNAME_HISTORY_DATABASE_URL', 'NICKNAME_HISTORY_DATA_DIR', '.data/nickname-history')}`,
+    env.AUTH_ISSUER
+      ? `  Sign-in    tokens of ${env.AUTH_ISSUER}`
+      : '  Sign-in    development issuer: npm run token -- --sub <you> [--scope "members:read members:admin"]',
     '  Stop       Ctrl-C (once: clean shutdown; twice: force)',
     '',
   ].join('\n'),

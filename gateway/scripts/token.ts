@@ -1,5 +1,6 @@
 // Prints a bearer token from the development issuer (the one `npm start` trusts without AUTH_*):
-//   npm run token -- --sub alice [--scope "members:read members:admin"] [--ttl 3600]
+//   npm run token -- --sub alice [--scope "members:read members:admin"] [--ttl 3600] [--keys-dir DIR]
+// The key folder defaults to AUTH_DEV_KEYS_DIR or .data/dev-issuer, as the gateway's does.
 import { parseArgs } from 'node:util';
 import { openDevIssuer } from '../src/auth/dev-issuer.js';
 
@@ -8,7 +9,7 @@ const { values } = parseArgs({
     sub: { type: 'string' },
     scope: { type: 'string', default: '' },
     ttl: { type: 'string', default: '3600' },
-    'keys-dir': { type: 'string', default: '.data/dev-issuer' },
+    'keys-dir': { type: 'string', default: process.env['AUTH_DEV_KEYS_DIR'] ?? '.data/dev-issuer' },
   },
 });
 const ttl = Number(values.ttl);

@@ -1,6 +1,6 @@
 // Client mistakes as clients make them, through the gateway: each is a client error that names
 // what was wrong, stores nothing, and pages no operator.
-import { TestSystem } from './support/system.js';
+import { freshAdmin, TestSystem } from './support/system.js';
 import { CHANGE_NICKNAME, CREATE_MEMBER, signUpInput, type ChangeNicknameData, type CreateMemberData } from './support/operations.js';
 
 let system: TestSystem;
@@ -24,7 +24,11 @@ interface Answer {
 }
 
 async function post(body: string | Uint8Array): Promise<Answer> {
-  const response = await fetch(system.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const response = await fetch(system.gatewayUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(await system.issuer.headersFor(freshAdmin())) },
+    body,
+  });
   return { status: response.status, body: (await response.json()) as Answer['body'] };
 }
 

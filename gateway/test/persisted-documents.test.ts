@@ -2,7 +2,7 @@ import { writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { documentHash, loadPersistedDocuments } from '../src/persisted-documents.js';
-import { TestSystem } from './support/system.js';
+import { freshAdmin, TestSystem } from './support/system.js';
 
 const TYPENAME = 'query Typename { __typename }';
 const PAGE = 'query Page($first: Int!) { members(first: $first) { pageInfo { hasNextPage } } }';
@@ -17,7 +17,7 @@ interface Result {
 async function post(system: TestSystem, body: unknown): Promise<Result> {
   const response = await fetch(system.gatewayUrl, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(await system.issuer.headersFor(freshAdmin())) },
     body: JSON.stringify(body),
   });
   return { status: response.status, ...((await response.json()) as Omit<Result, 'status'>) };
@@ -25,7 +25,7 @@ async function post(system: TestSystem, body: unknown): Promise<Result> {
 
 async function get(system: TestSystem, params: Record<string, string>): Promise<Result> {
   const response = await fetch(`${system.gatewayUrl}?${new URLSearchParams(params).toString()}`, {
-    headers: { 'apollo-require-preflight': 'true' },
+    headers: { 'apollo-require-preflight': 'true', ...(await system.issuer.headersFor(freshAdmin())) },
   });
   return { status: response.status, ...((await response.json()) as Omit<Result, 'status'>) };
 }

@@ -3,7 +3,7 @@
 // subgraphs used to refuse bodies over 100 kB, the gateway's own client limit, so a request just
 // under that limit got the subgraph's 413, which the gateway answered as an internal error.
 import { randomUUID } from 'node:crypto';
-import { TestSystem } from './support/system.js';
+import { freshAdmin, TestSystem } from './support/system.js';
 
 /** The gateway's client body limit (express `100kb`). */
 const CLIENT_LIMIT = 100 * 1024;
@@ -48,7 +48,11 @@ it('answers a request under the client limit whose nickname-history request is o
   const representations = JSON.stringify(Array.from({ length: MEMBERS }, () => ({ __typename: 'Member', id: randomUUID() })));
   expect(historySelections.join('').length + representations.length).toBeGreaterThan(CLIENT_LIMIT);
 
-  const response = await fetch(system.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const response = await fetch(system.gatewayUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(await system.issuer.headersFor(freshAdmin())) },
+    body,
+  });
   expect(response.status).toBe(200);
   const result = (await response.json()) as {
     data?: { members: { edges: { node: Record<string, { totalCount: number } | null> }[] } };

@@ -22,10 +22,12 @@ export interface ClientOptions {
    * when the gateway runs in trusted-documents mode, and smaller on the wire either way.
    */
   persisted?: boolean;
+  /** Who the client acts for: a bearer token from the identity provider, fetched per request (it may refresh). */
+  token?: () => Promise<string>;
 }
 
 /** A minimal typed GraphQL client over fetch: the generated documents carry every type. */
-export function createClient({ url, persisted = false }: ClientOptions) {
+export function createClient({ url, persisted = false, token }: ClientOptions) {
   return async function execute<TData, TVariables>(
     document: TypedDocumentString<TData, TVariables>,
     variables: TVariables,
@@ -35,7 +37,11 @@ export function createClient({ url, persisted = false }: ClientOptions) {
       throw new Error('document has no persisted id: generate with presetConfig.persistedDocuments');
     const response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json, application/json',
+        ...(token ? { authorization: `Bearer ${await token()}` } : {}),
+      },
       body: JSON.stringify(persisted ? { documentId: hash, variables } : { query: document.toString(), variables }),
     });
     if (!/json/.test(response.headers.get('content-type') ?? '')) {

@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHANGE_NICKNAME, CREATE_MEMBER, waitFor } from '@mp/testkit';
+import { openDevIssuer } from '@mp/gateway/dev-issuer';
 import { LocalSystem, REPO_ROOT, freePorts, graphql, portClosed, type Ports } from './support/local-system.js';
 
 const PAGE_ACROSS_BOTH_SUBGRAPHS = '{ members(first: 5) { edges { node { nickname nicknameHistory(first: 5) { totalCount } } } } }';
@@ -20,6 +21,10 @@ interface Observation {
   hasData: boolean;
 }
 
+// Tokens of the development issuer the system trusts (its key lives in the test's data folder).
+let readerToken: string;
+let memberToken: string;
+
 /** A client that keeps asking from the moment the command starts, as an impatient person would. */
 function pollFromTheStart(system: LocalSystem) {
   const observations: Observation[] = [];
@@ -28,7 +33,7 @@ function pollFromTheStart(system: LocalSystem) {
     while (running) {
       const at = performance.now();
       try {
-        const { status, body } = await graphql<{ members: unknown }>(system.gatewayUrl, PAGE_ACROSS_BOTH_SUBGRAPHS);
+        const { status, body } = await graphql<{ members: unknown }>(system.gatewayUrl, PAGE_ACROSS_BOTH_SUBGRAPHS, {}, readerToken);
         observations.push({
           at,
           kind: 'graphql',
@@ -67,7 +72,14 @@ describe('npm start (scripts/start.mjs) on the embedded database', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'start-test-'));
-    env = { MEMBERS_DATA_DIR: join(dataDir, 'members'), NICKNAME_HISTORY_DATA_DIR: join(dataDir, 'nickname-history') };
+    env = {
+      MEMBERS_DATA_DIR: join(dataDir, 'members'),
+      NICKNAME_HISTORY_DATA_DIR: join(dataDir, 'nickname-history'),
+      AUTH_DEV_KEYS_DIR: join(dataDir, 'dev-issuer'),
+    };
+    const issuer = await openDevIssuer(env['AUTH_DEV_KEYS_DIR']!);
+    readerToken = await issuer.mint('start-test-reader', ['members:read']);
+    memberToken = await issuer.mint('start-test-member', []);
   });
   afterAll(async () => {
     await rm(dataDir, { recursive: true, force: true });
@@ -91,7 +103,7 @@ describe('npm start (scripts/start.mjs) on the embedded database', () => {
     const poller = pollFromTheStart(system);
     const bannerAt = await system.banner();
     // Ask once more right after the banner, however the poller is timed.
-    const afterBanner = await graphql(system.gatewayUrl, PAGE_ACROSS_BOTH_SUBGRAPHS);
+    const afterBanner = await graphql(system.gatewayUrl, PAGE_ACROSS_BOTH_SUBGRAPHS, {}, readerToken);
     await new Promise((resolve) => setTimeout(resolve, 300));
     await poller.stop();
 
@@ -144,14 +156,17 @@ describe('npm start (scripts/start.mjs) on the embedded database', () => {
 
   it('first run: says ready only when the whole system answers, prints where everything is, and stops cleanly on one Ctrl-C', async () => {
     const system = await runUntilCtrlC('first run (new data)', async (running) => {
-      const created = await graphql<{ createMember: { member: { id: string } } }>(running.gatewayUrl, CREATE_MEMBER, {
-        input: { email: 'first-run@example.com', nickname: 'first', birthDate: '1990-05-17' },
-      });
+      const created = await graphql<{ createMember: { member: { id: string } } }>(
+        running.gatewayUrl,
+        CREATE_MEMBER,
+        { input: { email: 'first-run@example.com', nickname: 'first', birthDate: '1990-05-17' } },
+        memberToken,
+      );
       memberId = created.body.data!.createMember.member.id;
-      await graphql(running.gatewayUrl, CHANGE_NICKNAME, { input: { memberId, nickname: 'second' } });
+      await graphql(running.gatewayUrl, CHANGE_NICKNAME, { input: { memberId, nickname: 'second' } }, memberToken);
       const seed = spawnSync(process.execPath, ['scripts/seed.mjs'], {
         cwd: REPO_ROOT,
-        env: { PATH: process.env['PATH'], GATEWAY_URL: running.gatewayUrl },
+        env: { PATH: process.env['PATH'], GATEWAY_URL: running.gatewayUrl, AUTH_DEV_KEYS_DIR: env['AUTH_DEV_KEYS_DIR'] },
         encoding: 'utf8',
       });
       expect(seed.status).toBe(0);
@@ -172,7 +187,7 @@ describe('npm start (scripts/start.mjs) on the embedded database', () => {
       type Page = { members: { edges: { node: { nickname: string; nicknameHistory: { totalCount: number } } }[] } };
       const page = await waitFor(
         'the first member with both history entries',
-        () => graphql<Page>(running.gatewayUrl, PAGE_ACROSS_BOTH_SUBGRAPHS),
+        () => graphql<Page>(running.gatewayUrl, PAGE_ACROSS_BOTH_SUBGRAPHS, {}, readerToken),
         (answer) => answer.body.data?.members.edges[0]?.node.nicknameHistory.totalCount === 2,
         { timeoutMs: 10_000, intervalMs: 100 },
       );

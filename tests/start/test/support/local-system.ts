@@ -121,10 +121,11 @@ export class LocalSystem {
   }
 }
 
-export async function graphql<T>(url: string, query: string, variables: Record<string, unknown> = {}) {
+/** Sends an operation, as the caller `token` proves when given. */
+export async function graphql<T>(url: string, query: string, variables: Record<string, unknown> = {}, token?: string) {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),
   });
   return {
