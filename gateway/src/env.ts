@@ -7,6 +7,16 @@ const subgraphUrlSchemas = Object.fromEntries(
   SUBGRAPHS.map((subgraph) => [subgraph.urlVariable, z.url().default(subgraph.defaultUrl)]),
 ) as Record<SubgraphUrlVariable, z.ZodDefault<z.ZodURL>>;
 
+/** `points/seconds`, e.g. `600/60`: at most 600 per 60-second window. */
+const budgetSchema = z
+  .string()
+  .regex(/^\d+\/\d+$/, 'expected points/seconds, e.g. 600/60')
+  .transform((value) => {
+    const [points, seconds] = value.split('/').map(Number) as [number, number];
+    return { points, seconds };
+  })
+  .refine(({ points, seconds }) => points > 0 && seconds > 0, 'points and seconds must be positive');
+
 const AUTH_VARIABLES = ['AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_JWKS_URL'] as const;
 
 /** `true`/`false` (also 1/0, yes/no, on/off); unset means "derive from NODE_ENV". */
@@ -39,6 +49,20 @@ export const envSchema = z
     AUTH_AUDIENCE: z.string().min(1).optional(),
     /** The issuer's published keys (its `jwks_uri`). */
     AUTH_JWKS_URL: z.url().optional(),
+    /** Redis shared by gateway replicas for rate limits; unset: each replica counts alone. */
+    REDIS_URL: z.url().optional(),
+    /** Prefix of the rate-limit keys in Redis (several deployments can share one Redis). */
+    RATE_LIMIT_KEY_PREFIX: z.string().min(1).default('members-platform:rate'),
+    /** Requests per caller (signed-in: per account; anonymous: per address), as `points/seconds`. */
+    RATE_LIMIT_REQUESTS: budgetSchema.default({ points: 600, seconds: 60 }),
+    /** Mutation fields per caller (each aliased field counts), as `points/seconds`. */
+    RATE_LIMIT_MUTATIONS: budgetSchema.default({ points: 30, seconds: 60 }),
+    /** Sign-ups (`createMember` fields) per caller, as `points/seconds`. */
+    RATE_LIMIT_SIGN_UPS: budgetSchema.default({ points: 5, seconds: 3600 }),
+    /** Root fields one mutation operation may carry. */
+    MAX_MUTATION_FIELDS: positiveIntSchema.default(5),
+    /** Proxies in front of the gateway whose X-Forwarded-For is believed; 0: none, the socket's address is the client's. */
+    TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
     /** Without AUTH_*, outside production: where the development issuer keeps its signing key. */
     AUTH_DEV_KEYS_DIR: z.string().min(1).default('.data/dev-issuer'),
   })

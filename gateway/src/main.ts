@@ -1,6 +1,8 @@
 import { createLogger, onShutdownSignal, startupPhases } from '@mp/service-kit';
 import { authConfig, exposure, readEnv } from './env.js';
 import { tokenVerifierFor } from './auth/token-verifier-for.js';
+import { createRateLimits } from './limits/rate-limits.js';
+import { connectRedis } from './limits/redis-connection.js';
 import { loadPersistedDocuments } from './persisted-documents.js';
 import { buildGateway } from './server.js';
 import { DEFAULT_CIRCUIT } from './subgraph-fetcher.js';
@@ -16,6 +18,17 @@ const persistedDocuments = manifestPath
   ? { manifest: await loadPersistedDocuments(manifestPath), trustedOnly: env.TRUSTED_DOCUMENTS_ONLY }
   : null;
 const auth = authConfig(env);
+const redis = env.REDIS_URL ? connectRedis(env.REDIS_URL, logger.child({ component: 'redis' })) : null;
+const rateLimits = createRateLimits(
+  {
+    requests: env.RATE_LIMIT_REQUESTS,
+    mutations: env.RATE_LIMIT_MUTATIONS,
+    signUps: env.RATE_LIMIT_SIGN_UPS,
+    maxMutationFields: env.MAX_MUTATION_FIELDS,
+  },
+  redis,
+  env.RATE_LIMIT_KEY_PREFIX,
+);
 const tokenVerifier = await tokenVerifierFor(auth);
 const gateway = await startup.time('apollo', () =>
   buildGateway({
@@ -23,6 +36,8 @@ const gateway = await startup.time('apollo', () =>
     subgraphUrls: subgraphUrlsFrom(env),
     gatewaySecret: env.GATEWAY_SECRET,
     tokenVerifier,
+    rateLimits,
+    trustProxyHops: env.TRUST_PROXY_HOPS,
     subgraphTimeoutMs: env.SUBGRAPH_TIMEOUT_MS,
     circuit: { ...DEFAULT_CIRCUIT, resetTimeoutMs: env.SUBGRAPH_CIRCUIT_RESET_MS },
     graphiql,
@@ -32,7 +47,10 @@ const gateway = await startup.time('apollo', () =>
 );
 // Registered before announcing readiness: a signal that arrives right after must not kill
 // the process uncleaned.
-onShutdownSignal(logger, () => gateway.close());
+onShutdownSignal(logger, async () => {
+  await gateway.close();
+  redis?.disconnect();
+});
 
 // Listening at once lets probes see the process alive (/healthz) while /readyz and /graphql
 // answer 503 until every subgraph has answered.

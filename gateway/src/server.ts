@@ -21,6 +21,9 @@ import { persistedDocuments, type PersistedDocumentsOptions } from './persisted-
 import type { GatewayContext } from './context.js';
 import { authenticate, identityOf } from './auth/authenticate.js';
 import type { TokenVerifier } from './auth/token-verifier.js';
+import type { RateLimits } from './limits/rate-limits.js';
+import { clientAddressOf, limitRequests } from './limits/limit-requests.js';
+import { mutationLimits } from './limits/mutation-limits.js';
 
 /** Composed at build time by scripts/compose-supergraph.ts; never introspected at runtime. */
 export const readSupergraphSdl = (): string => readFileSync(new URL('../supergraph.graphql', import.meta.url), 'utf8');
@@ -32,6 +35,10 @@ export interface GatewayDeps {
   subgraphTimeoutMs: number;
   /** Proves callers from their bearer tokens (an OIDC issuer's keys, or the development issuer). */
   tokenVerifier: TokenVerifier;
+  /** Per-caller budgets of requests, mutations and sign-ups. */
+  rateLimits: RateLimits;
+  /** Proxies in front of the gateway whose X-Forwarded-For is believed (0: the socket's address is the client's). */
+  trustProxyHops?: number;
   /** Per-subgraph circuit breaker; defaults to DEFAULT_CIRCUIT. */
   circuit?: CircuitOptions;
   supergraphSdl?: string;
@@ -68,6 +75,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayServer> {
   gateway.onSchemaLoadOrUpdate(({ apiSchema }) => installInputScalars(apiSchema));
   const app = express();
   app.disable('x-powered-by');
+  if (deps.trustProxyHops) app.set('trust proxy', deps.trustProxyHops);
   const http = createHttpServer(app);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -78,7 +86,11 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayServer> {
     // Trusted documents replace APQ: only the manifest may name documents, clients cannot register.
     persistedQueries: deps.persistedDocuments?.trustedOnly ? false : undefined,
     // Apollo's CDN landing page is off; GraphiQL is served from this process at /graphiql.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: http.server }), ApolloServerPluginLandingPageDisabled()],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer: http.server }),
+      ApolloServerPluginLandingPageDisabled(),
+      mutationLimits(deps.rateLimits),
+    ],
   });
   await apollo.start();
   const startupGate = createStartupGate({ subgraphUrls, gatewaySecret, logger: logger.child({ component: 'startup-gate' }) });
@@ -98,6 +110,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayServer> {
     startupGate.holdRequests,
     requireJsonPost,
     authenticate(deps.tokenVerifier, logger.child({ component: 'authenticate' })),
+    limitRequests(deps.rateLimits),
     jsonBody('100kb'),
     ...(deps.persistedDocuments ? [persistedDocuments(deps.persistedDocuments)] : []),
     expressMiddleware(apollo, {
@@ -107,7 +120,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayServer> {
           requestId: randomUUID(),
           identity,
           identityAssertion: identity ? await signIdentity(identity, gatewaySecret) : null,
-          clientAddress: req.socket.remoteAddress ?? 'unknown',
+          clientAddress: clientAddressOf(req),
         };
       },
     }),

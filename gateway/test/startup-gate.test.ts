@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import { waitFor } from '@mp/testkit';
 import { buildGateway, type GatewayServer } from '../src/server.js';
 import { TestIssuer } from './support/issuer.js';
+import { generousRateLimits } from './support/rate-limits.js';
 import { StandInSubgraph, freePort } from './support/stand-in-subgraph.js';
 
 // Stand-in subgraphs on ports reserved before the gateway starts, started only later: the
@@ -22,6 +23,7 @@ describe('gateway start-up gate', () => {
     history = new StandInSubgraph(await freePort(), SECRET);
     gateway = await buildGateway({
       tokenVerifier: (await TestIssuer.create()).verifier(),
+      rateLimits: generousRateLimits(),
       logger: pino({ level: 'silent' }),
       gatewaySecret: SECRET,
       subgraphTimeoutMs: 1_000,

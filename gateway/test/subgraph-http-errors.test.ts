@@ -3,6 +3,7 @@
 import { pino } from 'pino';
 import { buildGateway, type GatewayServer } from '../src/server.js';
 import { TestIssuer } from './support/issuer.js';
+import { generousRateLimits } from './support/rate-limits.js';
 import { StandInSubgraph, freePort, type StandInAnswer } from './support/stand-in-subgraph.js';
 
 const SECRET = 'subgraph-http-errors-secret-0123456789ab';
@@ -22,6 +23,7 @@ describe('subgraph HTTP error answers', () => {
     await history.start();
     gateway = await buildGateway({
       tokenVerifier: (await TestIssuer.create()).verifier(),
+      rateLimits: generousRateLimits(),
       logger: pino({ level: 'warn' }, { write: (line: string) => logs.push(JSON.parse(line) as { level: number; msg: string }) }),
       gatewaySecret: SECRET,
       subgraphTimeoutMs: 2_000,

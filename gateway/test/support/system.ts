@@ -1,13 +1,16 @@
 import { captureLogs, SubgraphSystem, TEST_GATEWAY_SECRET, type DatabaseKind, type ManagedRelay } from '@mp/system-testkit';
 import { buildGateway, type GatewayDeps, type GatewayServer } from '../../src/server.js';
 import { freshAdmin, TestIssuer, type Caller } from './issuer.js';
+import { generousRateLimits } from './rate-limits.js';
 
 export { loadPersistedDocuments } from '../../src/persisted-documents.js';
 export type { DatabaseKind } from '@mp/system-testkit';
 export { freshAdmin, freshMember, TestIssuer, type Caller } from './issuer.js';
 
 /** How the gateway faces clients. Default: introspection on, no GraphiQL (only its test needs the Vite build). */
-export type GatewayOptions = Partial<Pick<GatewayDeps, 'graphiql' | 'introspection' | 'persistedDocuments' | 'subgraphTimeoutMs'>>;
+export type GatewayOptions = Partial<
+  Pick<GatewayDeps, 'graphiql' | 'introspection' | 'persistedDocuments' | 'subgraphTimeoutMs' | 'rateLimits' | 'trustProxyHops'>
+>;
 
 /**
  * The whole system in this process, as clients meet it: the subgraphs from @mp/system-testkit
@@ -44,6 +47,11 @@ export class TestSystem {
     return this.subgraphs.membersUrl;
   }
 
+  /** Where the gateway routes each subgraph: a second gateway can front the same system. */
+  get subgraphUrls() {
+    return { members: this.subgraphs.membersUrl, 'nickname-history': this.subgraphs.historyUrl };
+  }
+
   get relay() {
     return this.httpRelay.relay;
   }
@@ -55,6 +63,7 @@ export class TestSystem {
     const issuer = await TestIssuer.create();
     const gateway = await buildGateway({
       tokenVerifier: issuer.verifier(),
+      rateLimits: generousRateLimits(),
       logger: captured.logger,
       gatewaySecret: TEST_GATEWAY_SECRET,
       subgraphTimeoutMs: 5_000,

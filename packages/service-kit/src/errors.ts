@@ -23,6 +23,8 @@ const CLIENT_SAFE_CODES = new Set([
   'UNAUTHENTICATED',
   'FORBIDDEN',
   'SERVICE_UNAVAILABLE',
+  'RATE_LIMITED',
+  'TOO_MANY_MUTATION_FIELDS',
 ]);
 
 export const INTERNAL_ERROR_MESSAGE = 'Internal server error';
