@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { loadEnv, logLevelSchema, portSchema, positiveIntSchema, secretSchema } from '@mp/service-kit';
 import { SUBGRAPHS, type SubgraphUrlVariable } from './subgraphs.js';
+import { DEFAULT_OPERATION_LIMITS } from './limits/operation-limits.js';
 
 /** MEMBERS_URL, NICKNAME_HISTORY_URL, ...: where each subgraph is routed. */
 const subgraphUrlSchemas = Object.fromEntries(
@@ -49,6 +50,20 @@ export const envSchema = z
     AUTH_AUDIENCE: z.string().min(1).optional(),
     /** The issuer's published keys (its `jwks_uri`). */
     AUTH_JWKS_URL: z.url().optional(),
+    /** The estimated cost (IBM cost spec: `@cost`/`@listSize`) one operation may reach. */
+    MAX_OPERATION_COST: positiveIntSchema.default(DEFAULT_OPERATION_LIMITS.maxCost),
+    /** Field nesting one operation may reach (introspection excluded). */
+    MAX_DEPTH: positiveIntSchema.default(DEFAULT_OPERATION_LIMITS.maxDepth),
+    /** Aliases one operation may use. */
+    MAX_ALIASES: positiveIntSchema.default(DEFAULT_OPERATION_LIMITS.maxAliases),
+    /** Directives one operation may use. */
+    MAX_DIRECTIVES: positiveIntSchema.default(DEFAULT_OPERATION_LIMITS.maxDirectives),
+    /** Lexical tokens one document may have; counted before it is parsed. */
+    MAX_TOKENS: positiveIntSchema.default(DEFAULT_OPERATION_LIMITS.maxTokens),
+    /** Root fields one operation may select. */
+    MAX_ROOT_FIELDS: positiveIntSchema.default(DEFAULT_OPERATION_LIMITS.maxRootFields),
+    /** "Did you mean" suggestions in validation errors. Default: on unless NODE_ENV=production. */
+    FIELD_SUGGESTIONS_ENABLED: flagSchema,
     /** Redis shared by gateway replicas for rate limits; unset: each replica counts alone. */
     REDIS_URL: z.url().optional(),
     /** Prefix of the rate-limit keys in Redis (several deployments can share one Redis). */
@@ -109,10 +124,14 @@ export function authConfig(env: GatewayEnv): AuthConfig {
  * What the gateway reveals about its schema. Development explores it; production reveals nothing
  * unless the operator opts in, so the default deployment offers no map of the API to strangers.
  */
-export function exposure(env: Pick<GatewayEnv, 'NODE_ENV' | 'GRAPHIQL_ENABLED' | 'INTROSPECTION_ENABLED'>) {
+export function exposure(env: Pick<GatewayEnv, 'NODE_ENV' | 'GRAPHIQL_ENABLED' | 'INTROSPECTION_ENABLED' | 'FIELD_SUGGESTIONS_ENABLED'>) {
   const introspection = env.INTROSPECTION_ENABLED ?? env.NODE_ENV !== 'production';
   // GraphiQL follows introspection unless set: it is useless without it.
-  return { graphiql: env.GRAPHIQL_ENABLED ?? introspection, introspection };
+  return {
+    graphiql: env.GRAPHIQL_ENABLED ?? introspection,
+    introspection,
+    fieldSuggestions: env.FIELD_SUGGESTIONS_ENABLED ?? env.NODE_ENV !== 'production',
+  };
 }
 
 /** The only place the gateway reads process.env. */

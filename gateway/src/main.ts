@@ -12,7 +12,7 @@ const startup = startupPhases();
 const env = readEnv();
 const logger = createLogger({ service: 'gateway', level: env.LOG_LEVEL });
 const manifestPath = env.PERSISTED_DOCUMENTS_MANIFEST;
-const { graphiql, introspection } = exposure(env);
+const { graphiql, introspection, fieldSuggestions } = exposure(env);
 
 const persistedDocuments = manifestPath
   ? { manifest: await loadPersistedDocuments(manifestPath), trustedOnly: env.TRUSTED_DOCUMENTS_ONLY }
@@ -37,6 +37,15 @@ const gateway = await startup.time('apollo', () =>
     gatewaySecret: env.GATEWAY_SECRET,
     tokenVerifier,
     rateLimits,
+    fieldSuggestions,
+    operationLimits: {
+      maxCost: env.MAX_OPERATION_COST,
+      maxDepth: env.MAX_DEPTH,
+      maxAliases: env.MAX_ALIASES,
+      maxDirectives: env.MAX_DIRECTIVES,
+      maxTokens: env.MAX_TOKENS,
+      maxRootFields: env.MAX_ROOT_FIELDS,
+    },
     trustProxyHops: env.TRUST_PROXY_HOPS,
     subgraphTimeoutMs: env.SUBGRAPH_TIMEOUT_MS,
     circuit: { ...DEFAULT_CIRCUIT, resetTimeoutMs: env.SUBGRAPH_CIRCUIT_RESET_MS },

@@ -1,6 +1,7 @@
 import './apollo-telemetry.js';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { GraphQLFormattedError } from 'graphql';
 import express from 'express';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
@@ -23,7 +24,13 @@ import { authenticate, identityOf } from './auth/authenticate.js';
 import type { TokenVerifier } from './auth/token-verifier.js';
 import type { RateLimits } from './limits/rate-limits.js';
 import { clientAddressOf, limitRequests } from './limits/limit-requests.js';
-import { mutationLimits } from './limits/mutation-limits.js';
+import { hideFieldSuggestions } from './limits/hide-field-suggestions.js';
+import { readCostDirectives } from './limits/cost/cost-directives.js';
+import { limitTokens } from './limits/limit-tokens.js';
+import { limitCodeOf } from './limits/operation-limit-error.js';
+import { operationAdmission } from './limits/operation-admission.js';
+import type { OperationLimits } from './limits/operation-limits.js';
+import { structuralLimitRules } from './limits/structural-limits.js';
 
 /** Composed at build time by scripts/compose-supergraph.ts; never introspected at runtime. */
 export const readSupergraphSdl = (): string => readFileSync(new URL('../supergraph.graphql', import.meta.url), 'utf8');
@@ -37,6 +44,10 @@ export interface GatewayDeps {
   tokenVerifier: TokenVerifier;
   /** Per-caller budgets of requests, mutations and sign-ups. */
   rateLimits: RateLimits;
+  /** Size, shape and estimated cost one operation may have. */
+  operationLimits: OperationLimits;
+  /** "Did you mean" in validation errors: a map of the schema for strangers, so off in production. */
+  fieldSuggestions: boolean;
   /** Proxies in front of the gateway whose X-Forwarded-For is believed (0: the socket's address is the client's). */
   trustProxyHops?: number;
   /** Per-subgraph circuit breaker; defaults to DEFAULT_CIRCUIT. */
@@ -57,14 +68,22 @@ export interface GatewayServer {
   close(): Promise<void>;
 }
 
+/** A limit found by a validation rule keeps its own code (Apollo would call it GRAPHQL_VALIDATION_FAILED). */
+const withLimitCode = (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+  const code = limitCodeOf(error);
+  return code ? { ...formatted, extensions: { ...formatted.extensions, code } } : formatted;
+};
+
 export async function buildGateway(deps: GatewayDeps): Promise<GatewayServer> {
   const { logger, subgraphUrls, gatewaySecret, subgraphTimeoutMs } = deps;
+  const maskError = createErrorMasker(logger);
   if (deps.graphiql && !deps.introspection) throw new Error('GraphiQL needs introspection');
   const fetchers: Record<SubgraphName, SubgraphFetcher> = perSubgraph((name) =>
     createSubgraphFetcher(name, subgraphTimeoutMs, logger, deps.circuit),
   );
+  const supergraphSdl = deps.supergraphSdl ?? readSupergraphSdl();
   const gateway = new ApolloGateway({
-    supergraphSdl: deps.supergraphSdl ?? readSupergraphSdl(),
+    supergraphSdl,
     logger: logger.child({ component: 'apollo-gateway' }),
     buildService: ({ name }) => {
       if (!isSubgraphName(name)) throw new Error(`supergraph names an unknown subgraph: ${name}`);
@@ -79,7 +98,10 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayServer> {
   const http = createHttpServer(app);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    formatError: createErrorMasker(logger),
+    formatError: (formatted, error) => maskError(withLimitCode(formatted, error), error),
+    validationRules: structuralLimitRules(deps.operationLimits),
+    // Batched requests would multiply every per-request limit.
+    allowBatchedHttpRequests: false,
     // main.ts owns shutdown; Apollo's own handlers would re-raise the signal mid-cleanup.
     stopOnTerminationSignals: false,
     introspection: deps.introspection,
@@ -89,7 +111,13 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayServer> {
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: http.server }),
       ApolloServerPluginLandingPageDisabled(),
-      mutationLimits(deps.rateLimits),
+      operationAdmission({
+        maxRootFields: deps.operationLimits.maxRootFields,
+        maxCost: deps.operationLimits.maxCost,
+        costDirectives: readCostDirectives(supergraphSdl),
+        rateLimits: deps.rateLimits,
+      }),
+      ...(deps.fieldSuggestions ? [] : [hideFieldSuggestions()]),
     ],
   });
   await apollo.start();
@@ -112,6 +140,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayServer> {
     authenticate(deps.tokenVerifier, logger.child({ component: 'authenticate' })),
     limitRequests(deps.rateLimits),
     jsonBody('100kb'),
+    limitTokens(deps.operationLimits.maxTokens),
     ...(deps.persistedDocuments ? [persistedDocuments(deps.persistedDocuments)] : []),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {

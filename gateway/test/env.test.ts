@@ -5,16 +5,27 @@ const ISSUER = { AUTH_ISSUER: 'https://id.example.com/', AUTH_AUDIENCE: 'members
 
 describe('gateway environment', () => {
   it('explores the schema in development and reveals nothing in production by default', () => {
-    expect(exposure(envSchema.parse({ ...SECRET }))).toEqual({ graphiql: true, introspection: true });
-    expect(exposure(envSchema.parse({ ...SECRET, ...ISSUER, NODE_ENV: 'production' }))).toEqual({ graphiql: false, introspection: false });
+    expect(exposure(envSchema.parse({ ...SECRET }))).toEqual({ graphiql: true, introspection: true, fieldSuggestions: true });
+    expect(exposure(envSchema.parse({ ...SECRET, ...ISSUER, NODE_ENV: 'production' }))).toEqual({
+      graphiql: false,
+      introspection: false,
+      fieldSuggestions: false,
+    });
     expect(
       exposure(envSchema.parse({ ...SECRET, ...ISSUER, NODE_ENV: 'production', GRAPHIQL_ENABLED: 'true', INTROSPECTION_ENABLED: 'true' })),
     ).toEqual({
       graphiql: true,
       introspection: true,
+      fieldSuggestions: false,
     });
-    expect(exposure(envSchema.parse({ ...SECRET, GRAPHIQL_ENABLED: 'false' }))).toEqual({ graphiql: false, introspection: true });
-    expect(exposure(envSchema.parse({ ...SECRET, INTROSPECTION_ENABLED: 'false' }))).toEqual({ graphiql: false, introspection: false });
+    expect(exposure(envSchema.parse({ ...SECRET, GRAPHIQL_ENABLED: 'false' }))).toMatchObject({ graphiql: false, introspection: true });
+    expect(exposure(envSchema.parse({ ...SECRET, INTROSPECTION_ENABLED: 'false' }))).toMatchObject({
+      graphiql: false,
+      introspection: false,
+    });
+    expect(exposure(envSchema.parse({ ...SECRET, ...ISSUER, NODE_ENV: 'production', FIELD_SUGGESTIONS_ENABLED: 'true' }))).toMatchObject({
+      fieldSuggestions: true,
+    });
   });
 
   it('refuses GraphiQL without introspection, and trusted documents without a manifest', () => {

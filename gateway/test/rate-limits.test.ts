@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import type { Redis } from 'ioredis';
 import { TEST_GATEWAY_SECRET } from '@mp/system-testkit';
+import { DEFAULT_OPERATION_LIMITS } from '../src/limits/operation-limits.js';
 import { buildGateway, type GatewayServer } from '../src/server.js';
 import { createRateLimits, type RateLimitOptions } from '../src/limits/rate-limits.js';
 import { connectRedis } from '../src/limits/redis-connection.js';
@@ -171,6 +172,8 @@ describe('gateway replicas sharing Redis', () => {
       subgraphUrls: system.subgraphUrls,
       tokenVerifier: system.issuer.verifier(),
       rateLimits: createRateLimits(options, redis, prefix),
+      operationLimits: DEFAULT_OPERATION_LIMITS,
+      fieldSuggestions: true,
       graphiql: false,
       introspection: true,
       persistedDocuments: null,

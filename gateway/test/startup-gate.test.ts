@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import { waitFor } from '@mp/testkit';
+import { DEFAULT_OPERATION_LIMITS } from '../src/limits/operation-limits.js';
 import { buildGateway, type GatewayServer } from '../src/server.js';
 import { TestIssuer } from './support/issuer.js';
 import { generousRateLimits } from './support/rate-limits.js';
@@ -24,6 +25,8 @@ describe('gateway start-up gate', () => {
     gateway = await buildGateway({
       tokenVerifier: (await TestIssuer.create()).verifier(),
       rateLimits: generousRateLimits(),
+      operationLimits: DEFAULT_OPERATION_LIMITS,
+      fieldSuggestions: true,
       logger: pino({ level: 'silent' }),
       gatewaySecret: SECRET,
       subgraphTimeoutMs: 1_000,

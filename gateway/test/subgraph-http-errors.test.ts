@@ -1,6 +1,7 @@
 // A subgraph that answers with an HTTP error: the client learns whose mistake it was, and
 // nothing internal (hosts, ports, the subgraph's body) reaches it.
 import { pino } from 'pino';
+import { DEFAULT_OPERATION_LIMITS } from '../src/limits/operation-limits.js';
 import { buildGateway, type GatewayServer } from '../src/server.js';
 import { TestIssuer } from './support/issuer.js';
 import { generousRateLimits } from './support/rate-limits.js';
@@ -24,6 +25,8 @@ describe('subgraph HTTP error answers', () => {
     gateway = await buildGateway({
       tokenVerifier: (await TestIssuer.create()).verifier(),
       rateLimits: generousRateLimits(),
+      operationLimits: DEFAULT_OPERATION_LIMITS,
+      fieldSuggestions: true,
       logger: pino({ level: 'warn' }, { write: (line: string) => logs.push(JSON.parse(line) as { level: number; msg: string }) }),
       gatewaySecret: SECRET,
       subgraphTimeoutMs: 2_000,

@@ -6,7 +6,6 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import type { ApolloServerPlugin } from '@apollo/server';
 import type { GatewayContext } from '../context.js';
 import { RateLimitedError, TooManyMutationFieldsError } from './rate-limit-errors.js';
 import { callerKey, type RateLimits } from './rate-limits.js';
@@ -42,21 +41,18 @@ export function rootFieldNames(operation: OperationDefinitionNode, document: Doc
  * Mutations are charged per root field, not per request (700 aliased sign-ups in one request are
  * 700 sign-ups), and one operation may carry only a few of them.
  */
-export function mutationLimits(limits: RateLimits): ApolloServerPlugin<GatewayContext> {
+export async function admitMutation(
+  limits: RateLimits,
+  operation: OperationDefinitionNode,
+  rootFields: readonly string[],
+  context: GatewayContext,
+): Promise<void> {
+  if (operation.operation !== OperationTypeNode.MUTATION) return;
   const { maxMutationFields } = limits.options;
-  return {
-    requestDidStart: () =>
-      Promise.resolve({
-        async didResolveOperation({ operation, document, contextValue }) {
-          if (operation?.operation !== OperationTypeNode.MUTATION) return;
-          const fields = rootFieldNames(operation, document);
-          if (fields.length > maxMutationFields) throw new TooManyMutationFieldsError(fields.length, maxMutationFields);
-          const key = callerKey(contextValue.identity, contextValue.clientAddress);
-          const signUps = fields.filter((name) => name === SIGN_UP_FIELD).length;
-          const refusal =
-            (await limits.charge('mutations', key, fields.length)) ?? (signUps > 0 ? await limits.charge('signUps', key, signUps) : null);
-          if (refusal) throw new RateLimitedError(refusal);
-        },
-      }),
-  };
+  if (rootFields.length > maxMutationFields) throw new TooManyMutationFieldsError(rootFields.length, maxMutationFields);
+  const key = callerKey(context.identity, context.clientAddress);
+  const signUps = rootFields.filter((name) => name === SIGN_UP_FIELD).length;
+  const refusal =
+    (await limits.charge('mutations', key, rootFields.length)) ?? (signUps > 0 ? await limits.charge('signUps', key, signUps) : null);
+  if (refusal) throw new RateLimitedError(refusal);
 }

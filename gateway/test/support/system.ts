@@ -2,6 +2,7 @@ import { captureLogs, SubgraphSystem, TEST_GATEWAY_SECRET, type DatabaseKind, ty
 import { buildGateway, type GatewayDeps, type GatewayServer } from '../../src/server.js';
 import { freshAdmin, TestIssuer, type Caller } from './issuer.js';
 import { generousRateLimits } from './rate-limits.js';
+import { DEFAULT_OPERATION_LIMITS } from '../../src/limits/operation-limits.js';
 
 export { loadPersistedDocuments } from '../../src/persisted-documents.js';
 export type { DatabaseKind } from '@mp/system-testkit';
@@ -9,7 +10,17 @@ export { freshAdmin, freshMember, TestIssuer, type Caller } from './issuer.js';
 
 /** How the gateway faces clients. Default: introspection on, no GraphiQL (only its test needs the Vite build). */
 export type GatewayOptions = Partial<
-  Pick<GatewayDeps, 'graphiql' | 'introspection' | 'persistedDocuments' | 'subgraphTimeoutMs' | 'rateLimits' | 'trustProxyHops'>
+  Pick<
+    GatewayDeps,
+    | 'graphiql'
+    | 'introspection'
+    | 'persistedDocuments'
+    | 'subgraphTimeoutMs'
+    | 'rateLimits'
+    | 'trustProxyHops'
+    | 'operationLimits'
+    | 'fieldSuggestions'
+  >
 >;
 
 /**
@@ -64,6 +75,8 @@ export class TestSystem {
     const gateway = await buildGateway({
       tokenVerifier: issuer.verifier(),
       rateLimits: generousRateLimits(),
+      operationLimits: DEFAULT_OPERATION_LIMITS,
+      fieldSuggestions: true,
       logger: captured.logger,
       gatewaySecret: TEST_GATEWAY_SECRET,
       subgraphTimeoutMs: 5_000,
