@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { loadEnv, logLevelSchema, portSchema, positiveIntSchema, secretSchema } from '@mp/service-kit';
 import { SUBGRAPHS, type SubgraphUrlVariable } from './subgraphs.js';
 import { DEFAULT_OPERATION_LIMITS } from './limits/operation-limits.js';
+import { DEFAULT_MAX_SUBGRAPH_RESPONSE_BYTES, DEFAULT_REQUEST_DEADLINE_MS, PUBLIC_CONNECTION_LIMITS } from './public-http.js';
 
 /** MEMBERS_URL, NICKNAME_HISTORY_URL, ...: where each subgraph is routed. */
 const subgraphUrlSchemas = Object.fromEntries(
@@ -34,6 +35,29 @@ export const envSchema = z
     GATEWAY_SECRET: secretSchema,
     /** A slow subgraph fails its part of the response instead of holding the whole request. */
     SUBGRAPH_TIMEOUT_MS: positiveIntSchema.default(5_000),
+    /** The largest answer the gateway takes from one subgraph fetch. */
+    MAX_SUBGRAPH_RESPONSE_BYTES: positiveIntSchema.default(DEFAULT_MAX_SUBGRAPH_RESPONSE_BYTES),
+    /** A client request's overall deadline; past it (or when the client goes away) its subgraph work is cancelled. */
+    REQUEST_DEADLINE_MS: positiveIntSchema.default(DEFAULT_REQUEST_DEADLINE_MS),
+    /** Client connections open at once. */
+    MAX_CONNECTIONS: positiveIntSchema.default(PUBLIC_CONNECTION_LIMITS.maxConnections),
+    /** Idle time before a kept-alive client connection is closed (a load balancer in front should idle out first). */
+    KEEP_ALIVE_TIMEOUT_MS: positiveIntSchema.default(PUBLIC_CONNECTION_LIMITS.keepAliveTimeoutMs),
+    /** Time a client has to send its request headers. */
+    HEADERS_TIMEOUT_MS: positiveIntSchema.default(PUBLIC_CONNECTION_LIMITS.headersTimeoutMs),
+    /** Time a client has to send its whole request, body included (at least HEADERS_TIMEOUT_MS). */
+    REQUEST_TIMEOUT_MS: positiveIntSchema.default(PUBLIC_CONNECTION_LIMITS.requestTimeoutMs),
+    /** Web origins allowed to call the API from a browser, comma-separated; unset: same-origin only. */
+    CORS_ORIGINS: z
+      .string()
+      .optional()
+      .transform((value) =>
+        (value ?? '')
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.url())),
     /** How long a tripped subgraph circuit fails fast before a trial request. */
     SUBGRAPH_CIRCUIT_RESET_MS: positiveIntSchema.default(10_000),
     /** GraphiQL at /graphiql. Default: as introspection. */
@@ -95,6 +119,9 @@ export const envSchema = z
           message: 'required in production: name the identity provider whose tokens prove callers (the development issuer is off)',
         });
       }
+    }
+    if (env.REQUEST_TIMEOUT_MS < env.HEADERS_TIMEOUT_MS) {
+      ctx.addIssue({ code: 'custom', path: ['REQUEST_TIMEOUT_MS'], message: 'must be at least HEADERS_TIMEOUT_MS' });
     }
     if (env.TRUSTED_DOCUMENTS_ONLY && !env.PERSISTED_DOCUMENTS_MANIFEST) {
       ctx.addIssue({ code: 'custom', path: ['PERSISTED_DOCUMENTS_MANIFEST'], message: 'required when TRUSTED_DOCUMENTS_ONLY is on' });

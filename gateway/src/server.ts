@@ -3,12 +3,24 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { GraphQLFormattedError } from 'graphql';
 import express from 'express';
+import compression from 'compression';
+import cors from 'cors';
+import helmet from 'helmet';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import { createErrorMasker, createHttpServer, healthRoutes, jsonBody, signIdentity, type HttpServer, type Logger } from '@mp/service-kit';
+import {
+  createErrorMasker,
+  createHttpServer,
+  healthRoutes,
+  jsonBody,
+  signIdentity,
+  type ConnectionLimits,
+  type HttpServer,
+  type Logger,
+} from '@mp/service-kit';
 import { graphiqlAssetsDir } from '@mp/graphiql';
 import { AuthenticatedDataSource } from './authenticated-data-source.js';
 import { createSubgraphFetcher, type CircuitOptions, type SubgraphFetcher } from './subgraph-fetcher.js';
@@ -25,6 +37,7 @@ import type { TokenVerifier } from './auth/token-verifier.js';
 import type { RateLimits } from './limits/rate-limits.js';
 import { clientAddressOf, limitRequests } from './limits/limit-requests.js';
 import { hideFieldSuggestions } from './limits/hide-field-suggestions.js';
+import { abandonWithRequest } from './request-signal.js';
 import { readCostDirectives } from './limits/cost/cost-directives.js';
 import { limitTokens } from './limits/limit-tokens.js';
 import { limitCodeOf } from './limits/operation-limit-error.js';
@@ -40,6 +53,14 @@ export interface GatewayDeps {
   subgraphUrls: Record<SubgraphName, string>;
   gatewaySecret: string;
   subgraphTimeoutMs: number;
+  /** The largest answer the gateway takes from one subgraph fetch. */
+  maxSubgraphResponseBytes: number;
+  /** A client request's overall deadline: past it, its remaining subgraph work is cancelled. */
+  requestDeadlineMs: number;
+  /** Client connections: how many, and how long each may take to send its request or stay idle. */
+  connectionLimits: ConnectionLimits;
+  /** Web origins allowed to call the API from a browser (CORS); empty: same-origin only. */
+  corsOrigins: readonly string[];
   /** Proves callers from their bearer tokens (an OIDC issuer's keys, or the development issuer). */
   tokenVerifier: TokenVerifier;
   /** Per-caller budgets of requests, mutations and sign-ups. */
@@ -74,12 +95,22 @@ const withLimitCode = (formatted: GraphQLFormattedError, error: unknown): GraphQ
   return code ? { ...formatted, extensions: { ...formatted.extensions, code } } : formatted;
 };
 
+/** Browsers on these origins may call the API, with a bearer token; preflights are answered here. */
+const corsFor = (origins: readonly string[]) =>
+  cors({
+    origin: [...origins],
+    methods: ['GET', 'POST'],
+    allowedHeaders: ['content-type', 'authorization', 'apollo-require-preflight', 'x-apollo-operation-name'],
+    exposedHeaders: ['retry-after'],
+    maxAge: 600,
+  });
+
 export async function buildGateway(deps: GatewayDeps): Promise<GatewayServer> {
   const { logger, subgraphUrls, gatewaySecret, subgraphTimeoutMs } = deps;
   const maskError = createErrorMasker(logger);
   if (deps.graphiql && !deps.introspection) throw new Error('GraphiQL needs introspection');
   const fetchers: Record<SubgraphName, SubgraphFetcher> = perSubgraph((name) =>
-    createSubgraphFetcher(name, subgraphTimeoutMs, logger, deps.circuit),
+    createSubgraphFetcher(name, { timeoutMs: subgraphTimeoutMs, maxResponseBytes: deps.maxSubgraphResponseBytes }, logger, deps.circuit),
   );
   const supergraphSdl = deps.supergraphSdl ?? readSupergraphSdl();
   const gateway = new ApolloGateway({
@@ -95,7 +126,10 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayServer> {
   const app = express();
   app.disable('x-powered-by');
   if (deps.trustProxyHops) app.set('trust proxy', deps.trustProxyHops);
-  const http = createHttpServer(app);
+  const http = createHttpServer(app, deps.connectionLimits);
+  // No MIME sniffing, no framing, no referrer; GraphiQL's route sets its own content security policy.
+  app.use(helmet({ contentSecurityPolicy: false, frameguard: { action: 'deny' } }));
+  app.use(compression({ threshold: 1024 }));
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError: (formatted, error) => maskError(withLimitCode(formatted, error), error),
@@ -135,6 +169,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayServer> {
   if (deps.graphiql) app.use('/graphiql', graphiqlRoute(graphiqlAssetsDir));
   app.use(
     '/graphql',
+    ...(deps.corsOrigins.length > 0 ? [corsFor(deps.corsOrigins)] : []),
     startupGate.holdRequests,
     requireJsonPost,
     authenticate(deps.tokenVerifier, logger.child({ component: 'authenticate' })),
@@ -142,6 +177,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayServer> {
     jsonBody('100kb'),
     limitTokens(deps.operationLimits.maxTokens),
     ...(deps.persistedDocuments ? [persistedDocuments(deps.persistedDocuments)] : []),
+    abandonWithRequest(deps.requestDeadlineMs),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const identity = identityOf(res);

@@ -2,6 +2,7 @@ import CircuitBreaker from 'opossum';
 import { GraphQLError } from 'graphql';
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import type { Logger } from '@mp/service-kit';
+import { currentRequestSignal, RequestAbandonedError } from './request-signal.js';
 
 export interface CircuitOptions {
   /** Requests in the rolling window before the error rate is judged. */
@@ -15,6 +16,43 @@ export interface CircuitOptions {
 export const DEFAULT_CIRCUIT: CircuitOptions = { volumeThreshold: 5, errorThresholdPercentage: 50, resetTimeoutMs: 10_000 };
 
 export type CircuitState = 'closed' | 'open' | 'half-open';
+
+/** A subgraph's answer larger than the gateway will hold for one fetch. */
+export class ResponseTooLargeError extends GraphQLError {
+  constructor(serviceName: string, maxBytes: number) {
+    super(`The ${serviceName} service's answer is over ${maxBytes} bytes: ask for fewer items or fields.`, {
+      extensions: { code: 'RESPONSE_TOO_LARGE', serviceName },
+    });
+  }
+}
+
+/**
+ * The response, refused when it says it is over `maxBytes`, or cut off once it streams past them
+ * when it does not say (chunked); its body is cancelled either way, so the bytes stop coming.
+ */
+async function capped(response: Response, maxBytes: number, serviceName: string): Promise<Response> {
+  const declared = response.headers.get('content-length');
+  if (declared !== null) {
+    if (Number(declared) <= maxBytes) return response;
+    await response.body?.cancel();
+    throw new ResponseTooLargeError(serviceName, maxBytes);
+  }
+  if (!response.body) return response;
+  let received = 0;
+  const limited = response.body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        received += chunk.byteLength;
+        if (received > maxBytes) controller.error(new ResponseTooLargeError(serviceName, maxBytes));
+        else controller.enqueue(chunk);
+      },
+    }),
+  );
+  return new Response(limited, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
+/** Not the subgraph's failure: the caller gave up, or asked for too much. */
+const isCallersDoing = (error: unknown) => error instanceof RequestAbandonedError || error instanceof ResponseTooLargeError;
 
 export interface SubgraphFetcher {
   fetcher: Fetcher;
@@ -30,21 +68,35 @@ export interface SubgraphFetcher {
  * naming the service, never a message carrying internal hosts and ports. HTTP error statuses are
  * answers, not failures: the gateway reads their GraphQL errors.
  */
+export interface SubgraphFetchLimits {
+  /** One fetch's deadline. */
+  timeoutMs: number;
+  /** The largest answer one fetch may bring. */
+  maxResponseBytes: number;
+}
+
 export function createSubgraphFetcher(
   serviceName: string,
-  timeoutMs: number,
+  limits: SubgraphFetchLimits,
   logger: Logger,
   circuit: CircuitOptions = DEFAULT_CIRCUIT,
 ): SubgraphFetcher {
-  const send = async (url: string, init?: FetcherRequestInit): Promise<FetcherResponse> =>
-    fetch(url, {
+  const send = async (url: string, init?: FetcherRequestInit): Promise<FetcherResponse> => {
+    const deadline = AbortSignal.timeout(limits.timeoutMs);
+    // The client's request ending (gone, or past its own deadline) cancels its fetches too.
+    const requestSignal = currentRequestSignal();
+    const response = await fetch(url, {
       method: init?.method ?? 'POST',
       ...(init?.headers ? { headers: init.headers } : {}),
       ...(init?.body !== undefined ? { body: init.body } : {}),
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: requestSignal ? AbortSignal.any([deadline, requestSignal]) : deadline,
     });
+    return capped(response, limits.maxResponseBytes, serviceName);
+  };
   const breaker = new CircuitBreaker(send, {
     timeout: false, // the AbortSignal above is the deadline, and it also cancels the request
+    // Abandoned requests must not open the circuit for everyone else.
+    errorFilter: isCallersDoing,
     volumeThreshold: circuit.volumeThreshold,
     errorThresholdPercentage: circuit.errorThresholdPercentage,
     resetTimeout: circuit.resetTimeoutMs,
@@ -58,6 +110,7 @@ export function createSubgraphFetcher(
       try {
         return await breaker.fire(url, init);
       } catch (cause) {
+        if (isCallersDoing(cause)) throw cause;
         throw new GraphQLError(`The ${serviceName} service is unavailable`, {
           extensions: { code: 'SERVICE_UNAVAILABLE', serviceName },
           originalError: cause instanceof Error ? cause : undefined,

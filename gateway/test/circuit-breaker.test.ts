@@ -35,7 +35,7 @@ let subgraph: SubgraphFetcher;
 
 beforeEach(() => {
   standIn = new StandIn();
-  subgraph = createSubgraphFetcher('nickname-history', 200, pino({ level: 'silent' }), {
+  subgraph = createSubgraphFetcher('nickname-history', { timeoutMs: 200, maxResponseBytes: 1_000_000 }, pino({ level: 'silent' }), {
     volumeThreshold: 3,
     errorThresholdPercentage: 50,
     resetTimeoutMs: 500,
@@ -87,7 +87,7 @@ describe('subgraph circuit breaker', () => {
       res.end('{"errors":[{"message":"Internal server error"}]}');
     });
     await new Promise<void>((resolve) => erroring.listen(0, '127.0.0.1', resolve));
-    const fetcher = createSubgraphFetcher('members', 200, pino({ level: 'silent' }), {
+    const fetcher = createSubgraphFetcher('members', { timeoutMs: 200, maxResponseBytes: 1_000_000 }, pino({ level: 'silent' }), {
       volumeThreshold: 1,
       errorThresholdPercentage: 1,
       resetTimeoutMs: 10_000,

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import type { Redis } from 'ioredis';
 import { TEST_GATEWAY_SECRET } from '@mp/system-testkit';
-import { DEFAULT_OPERATION_LIMITS } from '../src/limits/operation-limits.js';
+import { protectionDefaults } from './support/gateway-defaults.js';
 import { buildGateway, type GatewayServer } from '../src/server.js';
 import { createRateLimits, type RateLimitOptions } from '../src/limits/rate-limits.js';
 import { connectRedis } from '../src/limits/redis-connection.js';
@@ -171,9 +171,8 @@ describe('gateway replicas sharing Redis', () => {
       subgraphTimeoutMs: 5_000,
       subgraphUrls: system.subgraphUrls,
       tokenVerifier: system.issuer.verifier(),
+      ...protectionDefaults(),
       rateLimits: createRateLimits(options, redis, prefix),
-      operationLimits: DEFAULT_OPERATION_LIMITS,
-      fieldSuggestions: true,
       graphiql: false,
       introspection: true,
       persistedDocuments: null,

@@ -1,9 +1,8 @@
 import { pino } from 'pino';
 import { waitFor } from '@mp/testkit';
-import { DEFAULT_OPERATION_LIMITS } from '../src/limits/operation-limits.js';
 import { buildGateway, type GatewayServer } from '../src/server.js';
 import { TestIssuer } from './support/issuer.js';
-import { generousRateLimits } from './support/rate-limits.js';
+import { protectionDefaults } from './support/gateway-defaults.js';
 import { StandInSubgraph, freePort } from './support/stand-in-subgraph.js';
 
 // Stand-in subgraphs on ports reserved before the gateway starts, started only later: the
@@ -24,9 +23,7 @@ describe('gateway start-up gate', () => {
     history = new StandInSubgraph(await freePort(), SECRET);
     gateway = await buildGateway({
       tokenVerifier: (await TestIssuer.create()).verifier(),
-      rateLimits: generousRateLimits(),
-      operationLimits: DEFAULT_OPERATION_LIMITS,
-      fieldSuggestions: true,
+      ...protectionDefaults(),
       logger: pino({ level: 'silent' }),
       gatewaySecret: SECRET,
       subgraphTimeoutMs: 1_000,

@@ -1,10 +1,9 @@
 // A subgraph that answers with an HTTP error: the client learns whose mistake it was, and
 // nothing internal (hosts, ports, the subgraph's body) reaches it.
 import { pino } from 'pino';
-import { DEFAULT_OPERATION_LIMITS } from '../src/limits/operation-limits.js';
 import { buildGateway, type GatewayServer } from '../src/server.js';
 import { TestIssuer } from './support/issuer.js';
-import { generousRateLimits } from './support/rate-limits.js';
+import { protectionDefaults } from './support/gateway-defaults.js';
 import { StandInSubgraph, freePort, type StandInAnswer } from './support/stand-in-subgraph.js';
 
 const SECRET = 'subgraph-http-errors-secret-0123456789ab';
@@ -24,9 +23,7 @@ describe('subgraph HTTP error answers', () => {
     await history.start();
     gateway = await buildGateway({
       tokenVerifier: (await TestIssuer.create()).verifier(),
-      rateLimits: generousRateLimits(),
-      operationLimits: DEFAULT_OPERATION_LIMITS,
-      fieldSuggestions: true,
+      ...protectionDefaults(),
       logger: pino({ level: 'warn' }, { write: (line: string) => logs.push(JSON.parse(line) as { level: number; msg: string }) }),
       gatewaySecret: SECRET,
       subgraphTimeoutMs: 2_000,

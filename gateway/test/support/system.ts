@@ -1,27 +1,17 @@
 import { captureLogs, SubgraphSystem, TEST_GATEWAY_SECRET, type DatabaseKind, type ManagedRelay } from '@mp/system-testkit';
 import { buildGateway, type GatewayDeps, type GatewayServer } from '../../src/server.js';
 import { freshAdmin, TestIssuer, type Caller } from './issuer.js';
-import { generousRateLimits } from './rate-limits.js';
-import { DEFAULT_OPERATION_LIMITS } from '../../src/limits/operation-limits.js';
+import { protectionDefaults } from './gateway-defaults.js';
 
 export { loadPersistedDocuments } from '../../src/persisted-documents.js';
 export type { DatabaseKind } from '@mp/system-testkit';
 export { freshAdmin, freshMember, TestIssuer, type Caller } from './issuer.js';
 
-/** How the gateway faces clients. Default: introspection on, no GraphiQL (only its test needs the Vite build). */
-export type GatewayOptions = Partial<
-  Pick<
-    GatewayDeps,
-    | 'graphiql'
-    | 'introspection'
-    | 'persistedDocuments'
-    | 'subgraphTimeoutMs'
-    | 'rateLimits'
-    | 'trustProxyHops'
-    | 'operationLimits'
-    | 'fieldSuggestions'
-  >
->;
+/**
+ * How the gateway faces clients: any of its settings but the wiring TestSystem owns. Default:
+ * production's protections, introspection on, no GraphiQL (only its test needs the Vite build).
+ */
+export type GatewayOptions = Partial<Omit<GatewayDeps, 'logger' | 'gatewaySecret' | 'subgraphUrls' | 'tokenVerifier'>>;
 
 /**
  * The whole system in this process, as clients meet it: the subgraphs from @mp/system-testkit
@@ -74,9 +64,7 @@ export class TestSystem {
     const issuer = await TestIssuer.create();
     const gateway = await buildGateway({
       tokenVerifier: issuer.verifier(),
-      rateLimits: generousRateLimits(),
-      operationLimits: DEFAULT_OPERATION_LIMITS,
-      fieldSuggestions: true,
+      ...protectionDefaults(),
       logger: captured.logger,
       gatewaySecret: TEST_GATEWAY_SECRET,
       subgraphTimeoutMs: 5_000,

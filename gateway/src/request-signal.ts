@@ -1,0 +1,39 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { RequestHandler } from 'express';
+import { GraphQLError } from 'graphql';
+
+/**
+ * The abort signal of the client request being served. @apollo/gateway calls the subgraph fetcher
+ * with no per-request hook for cancellation, so the signal travels with the request's async context.
+ */
+const requestSignals = new AsyncLocalStorage<AbortSignal>();
+
+/** The signal of the request this code runs for, if any. */
+export const currentRequestSignal = (): AbortSignal | undefined => requestSignals.getStore();
+
+/** Why a request's work was abandoned. */
+export class RequestAbandonedError extends GraphQLError {
+  constructor(readonly reason: 'deadline' | 'client-gone') {
+    super(reason === 'deadline' ? 'The request ran past its deadline: ask for less, or try again.' : 'The client went away.', {
+      extensions: { code: 'REQUEST_DEADLINE_EXCEEDED' },
+    });
+  }
+}
+
+/**
+ * Ends a request's subgraph work when its client goes away or when its overall deadline passes,
+ * so an abandoned or runaway request stops costing the subgraphs. Mounted right before Apollo:
+ * from there on the request runs on promises, which carry the async context.
+ */
+export function abandonWithRequest(deadlineMs: number): RequestHandler {
+  return (_req, res, next) => {
+    const controller = new AbortController();
+    const deadline = setTimeout(() => controller.abort(new RequestAbandonedError('deadline')), deadlineMs);
+    deadline.unref();
+    res.once('close', () => {
+      clearTimeout(deadline);
+      if (!res.writableFinished) controller.abort(new RequestAbandonedError('client-gone'));
+    });
+    requestSignals.run(controller.signal, next);
+  };
+}

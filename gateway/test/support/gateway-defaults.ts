@@ -1,0 +1,14 @@
+import { DEFAULT_OPERATION_LIMITS } from '../../src/limits/operation-limits.js';
+import { DEFAULT_MAX_SUBGRAPH_RESPONSE_BYTES, DEFAULT_REQUEST_DEADLINE_MS, PUBLIC_CONNECTION_LIMITS } from '../../src/public-http.js';
+import { generousRateLimits } from './rate-limits.js';
+
+/** The production defaults of every protection, with rate limits no test reaches unless it is about them. */
+export const protectionDefaults = () => ({
+  rateLimits: generousRateLimits(),
+  operationLimits: DEFAULT_OPERATION_LIMITS,
+  fieldSuggestions: true,
+  maxSubgraphResponseBytes: DEFAULT_MAX_SUBGRAPH_RESPONSE_BYTES,
+  requestDeadlineMs: DEFAULT_REQUEST_DEADLINE_MS,
+  connectionLimits: PUBLIC_CONNECTION_LIMITS,
+  corsOrigins: [] as string[],
+});
