@@ -8,6 +8,7 @@ import { createHttpPublisher } from './outbox/http-publisher.js';
 import { createAmqpPublisher } from './outbox/amqp-publisher.js';
 import { DEFAULT_RELAY_OPTIONS, startOutboxRelay } from './outbox/relay.js';
 import { outboxBacklog } from './outbox/outbox-store.js';
+import { backfillNicknameKeys } from './data/nickname-key-backfill.js';
 
 const startup = startupPhases();
 const env = readEnv();
@@ -21,6 +22,7 @@ const applied = await startup.time('migrations', () => applyMigrations('members'
 logger.info({ database: target.kind, applied }, 'migrations applied');
 
 const db = new PrismaClient({ adapter: database.adapterFactory });
+await startup.time('nicknameKeys', () => backfillNicknameKeys(db, logger.child({ component: 'nickname-key-backfill' })));
 // AMQP_URL selects RabbitMQ; without it events go straight to nickname-history over HTTP.
 const amqp = env.AMQP_URL
   ? createAmqpPublisher({

@@ -1,5 +1,6 @@
 import type { Member as MemberRow, PrismaClient } from '@mp/prisma/members';
 import { newId } from './ids.js';
+import { NICKNAME_KEY_VERSION } from './nickname-key-backfill.js';
 import type { MemberPage } from './pagination.js';
 import { takenField, type TakenField } from './unique-violation.js';
 import { nicknameChangedEvent, outboxRow } from '../outbox/nickname-changed-event.js';
@@ -48,7 +49,13 @@ export async function insertMember(db: MembersDb, input: NewMember): Promise<Mem
   try {
     const member = await db.$transaction(async (tx) => {
       const created = await tx.member.create({
-        data: { id: newId(), ...input, birthDate: new Date(`${input.birthDate}T00:00:00Z`), nicknameVersion: 1 },
+        data: {
+          id: newId(),
+          ...input,
+          birthDate: new Date(`${input.birthDate}T00:00:00Z`),
+          nicknameVersion: 1,
+          nicknameKeyVersion: NICKNAME_KEY_VERSION,
+        },
       });
       const event = nicknameChangedEvent({
         memberId: created.id,
@@ -91,7 +98,7 @@ export async function updateNickname(
       if (current.nickname === nickname) return { kind: 'unchanged' };
       const member = await tx.member.update({
         where: { id: memberId },
-        data: { nickname, nicknameKey, nicknameVersion: { increment: 1 } },
+        data: { nickname, nicknameKey, nicknameKeyVersion: NICKNAME_KEY_VERSION, nicknameVersion: { increment: 1 } },
       });
       const event = nicknameChangedEvent({
         memberId,

@@ -1,3 +1,4 @@
+import unhomoglyph from 'unhomoglyph';
 import { invalid, valid, type Validation } from './user-error.js';
 
 /** What a person perceives as characters (grapheme clusters), e.g. "👨‍👩‍👧" is one. */
@@ -5,7 +6,15 @@ export const NICKNAME_MAX_GRAPHEMES = 10;
 /** The nickname and nickname_key columns are varchar(200), which PostgreSQL counts in code points. */
 export const NICKNAME_MAX_CODE_POINTS = 200;
 
+/**
+ * Accents and other nonspacing marks one character may carry (decomposed: "ệ" is e + 2 marks).
+ * Unicode TS #39 (5.4) suggests this bound: real text stays well under it (Vietnamese uses 2),
+ * and stacks beyond it ("zalgo") only overdraw neighbouring text.
+ */
+export const NICKNAME_MAX_MARKS_PER_CHARACTER = 4;
+
 const graphemeSegmenter = new Intl.Segmenter('und', { granularity: 'grapheme' });
+const NONSPACING_MARK = /\p{Mn}/gu;
 
 const WHITE_SPACE = /^\p{White_Space}$/u;
 const SPACE_SEPARATOR_RUN = /\p{Zs}+/gu;
@@ -86,26 +95,49 @@ function findForbiddenCodePoint(nickname: string): number | undefined {
   return undefined;
 }
 
+function exceedsMarks(nickname: string, max: number): boolean {
+  for (const { segment } of graphemeSegmenter.segment(nickname)) {
+    if ((segment.normalize('NFD').match(NONSPACING_MARK)?.length ?? 0) > max) return true;
+  }
+  return false;
+}
+
 function formatCodePoint(codePoint: number): string {
   return `U+${codePoint.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
+// Hangul is left as typed: compatibility folding would merge "ㄱㅏ" into "가", and the confusables
+// table maps decomposed jamo onto CJK strokes, which would merge distinct syllables.
+const SCRIPT_RUNS = /(\p{Script=Hangul}+)|(\P{Script=Hangul}+)/gu;
+
+/** Applies `fold` to every run of text outside Hangul. */
+const outsideHangul = (text: string, fold: (run: string) => string): string =>
+  text.replace(SCRIPT_RUNS, (_match, hangul: string | undefined, other: string | undefined) => hangul ?? fold(other!));
+
 /**
- * The value uniqueness compares: two nicknames clash iff their keys are equal.
- * Case folding is approximated by toUpperCase().toLowerCase() (JS has no casefold builtin). Plain toLowerCase()
- * would keep "ß"/"SS"/"ss", "ς"/"σ" and "ﬁ"/"FI" distinct; going through upper case first maps them together,
- * which matches Unicode full case folding for practically every letter. Both methods are locale-independent
- * (unlike toLocale*Case with the host's default locale), so keys never depend on the server's settings.
- * NFC before and after: canonically equivalent input (NFD vs NFC) must share a key, and case mapping can
- * leave decomposed sequences. Compatibility forms (full-width Ａ, ligatures other than through case) are
- * deliberately not folded: NFKC would also merge Hangul compatibility jamo into syllables ("ㄱㅏ" → "가").
+ * Case folding approximated by toUpperCase().toLowerCase() (JS has no casefold builtin): plain
+ * toLowerCase() would keep "ß"/"SS", "ς"/"σ" and "ﬁ"/"FI" apart. Locale-independent on purpose.
+ */
+const caseFold = (text: string): string => text.toUpperCase().toLowerCase();
+
+/** UTS #39 skeleton: NFD, each character replaced by its confusable prototype, NFD again. */
+const skeleton = (text: string): string => unhomoglyph(text.normalize('NFD')).normalize('NFD');
+
+/**
+ * The value uniqueness compares: two nicknames clash iff their keys are equal. Look-alikes share a
+ * key: compatibility forms are folded (NFKC: full-width "ＡＤＭＩＮ", mathematical "𝐚𝐝𝐦𝐢𝐧"), case is
+ * folded, and the result is reduced to its Unicode TS #39 confusable skeleton (Cyrillic "а" is Latin
+ * "a", "0" is "o", "m" is "rn"), then folded again (prototypes may be capitals), and composed (NFC).
+ * The key is only ever compared, never shown: "admin" keys as "adrnin".
  */
 export function nicknameKey(nickname: string): string {
   let key = normalizeNickname(nickname);
-  // One pass is not always a fixed point: "ẞ" (U+1E9E) → "ß" → (next pass) "ss". Iterating keeps the key
-  // idempotent; a second pass already settles every single code point and every cased pair (checked exhaustively).
+  // Each step can expose work for another ("ẞ" → "ß" → "ss"; a prototype in upper case): repeat
+  // to a fixed point so that the key of a key is itself.
   for (let pass = 0; pass < 4; pass++) {
-    const next = key.toUpperCase().toLowerCase().normalize('NFC');
+    const folded = caseFold(outsideHangul(key, (run) => run.normalize('NFKC')));
+    // Folding can produce spacing ("ﹺ" is a space and a mark): the same whitespace rules apply again.
+    const next = normalizeNickname(outsideHangul(folded, (run) => caseFold(skeleton(run))));
     if (next === key) break;
     key = next;
   }
@@ -138,8 +170,15 @@ export function validateNickname(raw: string, field: string[]): Validation<{ nic
       `Nickname must not contain control, invisible or unassigned characters (found ${formatCodePoint(forbidden)}).`,
     );
   }
+  if (exceedsMarks(nickname, NICKNAME_MAX_MARKS_PER_CHARACTER)) {
+    return invalid(
+      'NICKNAME_INVALID',
+      field,
+      `Nickname must not stack more than ${NICKNAME_MAX_MARKS_PER_CHARACTER} accents or marks on one character.`,
+    );
+  }
   const key = nicknameKey(nickname);
-  // Case mapping can expand ("ß" → "ss", "ΐ" → 3 code points); the key column is varchar(200) too.
+  // Folding can expand ("ß" → "ss", "ﷺ" → 18 code points, "m" → "rn"); the key column is varchar(200) too.
   if (countCodePoints(key) > NICKNAME_MAX_CODE_POINTS) {
     return invalid(
       'NICKNAME_TOO_LONG',

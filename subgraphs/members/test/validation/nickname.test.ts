@@ -1,4 +1,10 @@
-import { NICKNAME_MAX_CODE_POINTS, NICKNAME_MAX_GRAPHEMES, nicknameKey, validateNickname } from '../../src/validation/index.js';
+import {
+  NICKNAME_MAX_CODE_POINTS,
+  NICKNAME_MAX_GRAPHEMES,
+  NICKNAME_MAX_MARKS_PER_CHARACTER,
+  nicknameKey,
+  validateNickname,
+} from '../../src/validation/index.js';
 
 const FIELD = ['input', 'nickname'];
 
@@ -129,23 +135,33 @@ describe('validateNickname: code point limit (varchar(200))', () => {
   // U+0334 COMBINING TILDE OVERLAY never composes with "x" or "ß", so NFC keeps every code point.
   const stacked = (base: string, marks: number): string => base + '\u0334'.repeat(marks);
 
-  it('rejects a single zalgo grapheme over 200 code points', () => {
+  it('rejects a single zalgo grapheme: over 200 code points as too long, fewer as too many marks', () => {
     expect(NICKNAME_MAX_CODE_POINTS).toBe(200);
-    expect(accepted(stacked('x', 199)).nickname).toHaveLength(200);
+    expect(rejectedCode(stacked('x', 199))).toBe('NICKNAME_INVALID');
     expect(rejectedCode(stacked('x', 200))).toBe('NICKNAME_TOO_LONG');
     expect(rejectedCode(stacked('x', 5000))).toBe('NICKNAME_TOO_LONG');
   });
 
   it('rejects 10 graphemes that total more than 200 code points', () => {
-    expect(codePoints(accepted(stacked('x', 19).repeat(10)).nickname)).toBe(200);
-    expect(rejectedCode(stacked('x', 20).repeat(10))).toBe('NICKNAME_TOO_LONG');
+    // An emoji ZWJ chain of any length is one grapheme: 19 or 21 code points each here.
+    const chain = (emoji: number) => Array.from({ length: emoji }, () => '👍').join('\u200D');
+    expect(codePoints(accepted(chain(10).repeat(10)).nickname)).toBe(190);
+    expect(rejectedCode(chain(11).repeat(10))).toBe('NICKNAME_TOO_LONG');
   });
 
-  it('rejects a nickname whose case-folded key would not fit in 200 code points', () => {
-    const nickname = stacked('ß', 19).repeat(10); // 200 code points; the key turns each ß into "ss"
-    expect(codePoints(nickname)).toBe(200);
-    expect(codePoints(nicknameKey(nickname))).toBe(210);
+  it('rejects a nickname whose folded key would not fit in 200 code points', () => {
+    // U+FDFA folds to 18 code points (NFKC); with 4 marks each, 50 code points key as 220.
+    const nickname = stacked('\uFDFA', 4).repeat(10);
+    expect(codePoints(nickname)).toBe(50);
+    expect(codePoints(nicknameKey(nickname))).toBe(220);
     expect(rejectedCode(nickname)).toBe('NICKNAME_TOO_LONG');
+  });
+
+  it(`allows at most ${NICKNAME_MAX_MARKS_PER_CHARACTER} accents or marks on one character`, () => {
+    expect(accepted('Vi\u1EC7t').nickname).toBe('Vi\u1EC7t'); // ệ: e with two marks
+    expect(accepted(stacked('x', NICKNAME_MAX_MARKS_PER_CHARACTER)).nickname).toBe(stacked('x', NICKNAME_MAX_MARKS_PER_CHARACTER));
+    expect(rejectedCode(stacked('x', NICKNAME_MAX_MARKS_PER_CHARACTER + 1))).toBe('NICKNAME_INVALID');
+    expect(rejectedCode(`ok${stacked('a', 199 - 2)}`)).toBe('NICKNAME_INVALID');
   });
 
   it('checks length before characters, so one error is reported for an over-long, invalid input', () => {
@@ -259,9 +275,19 @@ describe('nicknameKey', () => {
     expect(nicknameKey('홍길동')).not.toBe(nicknameKey('홍길순'));
   });
 
-  it('does not apply compatibility folding (documented choice)', () => {
-    expect(nicknameKey('\uFF21lice')).not.toBe(nicknameKey('Alice')); // full-width A
+  it('gives look-alikes one key: compatibility forms, look-alike letters of other scripts, digits like letters', () => {
+    const admin = nicknameKey('admin');
+    for (const lookAlike of ['\u0430dmin', 'ＡＤＭＩＮ', '𝐚𝐝𝐦𝐢𝐧', 'ADMIN', 'adrnin', 'ａｄｍｉｎ']) {
+      expect([lookAlike, nicknameKey(lookAlike)]).toEqual([lookAlike, admin]);
+    }
+    expect(nicknameKey('\uFF21lice')).toBe(nicknameKey('Alice'));
+    expect(nicknameKey('b0b')).toBe(nicknameKey('bob'));
+    expect(nicknameKey('раураl')).toBe(nicknameKey('paypal')); // Cyrillic р, а, у
+  });
+
+  it('leaves Hangul as typed: compatibility jamo are not syllables', () => {
     expect(nicknameKey('ㄱㅏ')).not.toBe(nicknameKey('가'));
+    expect(nicknameKey('홍길동')).toBe('홍길동');
   });
 
   it('is what validateNickname returns as key, and is idempotent', () => {
