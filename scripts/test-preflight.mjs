@@ -66,11 +66,13 @@ async function ensureServices() {
   postgres.port ||= '5432';
   const amqp = new URL(process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672');
   amqp.port ||= '5672';
+  const redis = new URL(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
+  redis.port ||= '6379';
   const missing = [];
   if (!(await reachable(postgres))) missing.push(`PostgreSQL at ${postgres.host} (TEST_POSTGRES_URL)`);
   if (!(await reachable(amqp))) missing.push(`RabbitMQ at ${amqp.host} (TEST_AMQP_URL)`);
-  if (missing.length > 0)
-    fail(`the tests need ${missing.join(' and ')}: start ${missing.length > 1 ? 'them' : 'it'} and run npm test again.`);
+  if (!(await reachable(redis))) missing.push(`Redis at ${redis.host} (TEST_REDIS_URL)`);
+  if (missing.length > 0) fail(`the tests need ${missing.join(', ')}: start ${missing.length > 1 ? 'them' : 'it'} and run npm test again.`);
 }
 
 await ensureServices();

@@ -11,7 +11,8 @@ import { connectRedis } from '../src/limits/redis-connection.js';
 import { CREATE_MEMBER, signUpInput, type CreateMemberData } from './support/operations.js';
 import { freshMember, TestSystem, type Caller } from './support/system.js';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
+const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+const redisAddress = new URL(REDIS_URL);
 const PLENTY = { points: 1_000_000, seconds: 60 };
 const limitsOf = (overrides: Partial<RateLimitOptions>): RateLimitOptions => ({
   requests: PLENTY,
@@ -123,7 +124,7 @@ describe('one gateway, budgets in process', () => {
 async function startRedisPath(): Promise<{ url: string; cut(): Promise<void> }> {
   const sockets = new Set<Socket>();
   const server: Server = createServer((client) => {
-    const upstream = connect(6379, '127.0.0.1');
+    const upstream = connect(Number(redisAddress.port || 6379), redisAddress.hostname);
     for (const socket of [client, upstream]) {
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));
