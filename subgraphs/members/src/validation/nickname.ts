@@ -15,6 +15,7 @@ export const NICKNAME_MAX_MARKS_PER_CHARACTER = 4;
 
 const graphemeSegmenter = new Intl.Segmenter('und', { granularity: 'grapheme' });
 const NONSPACING_MARK = /\p{Mn}/gu;
+const NONSPACING_MARK_ONE = /^\p{Mn}$/u;
 
 const WHITE_SPACE = /^\p{White_Space}$/u;
 const SPACE_SEPARATOR_RUN = /\p{Zs}+/gu;
@@ -95,9 +96,13 @@ function findForbiddenCodePoint(nickname: string): number | undefined {
   return undefined;
 }
 
-function exceedsMarks(nickname: string, max: number): boolean {
+/** Marks piled on one character: more than `max`, or one mark twice in a row (UTS #39 5.4 forbids both). */
+function pilesMarks(nickname: string, max: number): boolean {
   for (const { segment } of graphemeSegmenter.segment(nickname)) {
-    if ((segment.normalize('NFD').match(NONSPACING_MARK)?.length ?? 0) > max) return true;
+    const marks = segment.normalize('NFD').match(NONSPACING_MARK) ?? [];
+    if (marks.length > max) return true;
+    const decomposed = Array.from(segment.normalize('NFD'));
+    if (decomposed.some((char, index) => index > 0 && char === decomposed[index - 1] && NONSPACING_MARK_ONE.test(char))) return true;
   }
   return false;
 }
@@ -170,11 +175,11 @@ export function validateNickname(raw: string, field: string[]): Validation<{ nic
       `Nickname must not contain control, invisible or unassigned characters (found ${formatCodePoint(forbidden)}).`,
     );
   }
-  if (exceedsMarks(nickname, NICKNAME_MAX_MARKS_PER_CHARACTER)) {
+  if (pilesMarks(nickname, NICKNAME_MAX_MARKS_PER_CHARACTER)) {
     return invalid(
       'NICKNAME_INVALID',
       field,
-      `Nickname must not stack more than ${NICKNAME_MAX_MARKS_PER_CHARACTER} accents or marks on one character.`,
+      `Nickname must not stack more than ${NICKNAME_MAX_MARKS_PER_CHARACTER} accents or marks on one character, nor repeat one.`,
     );
   }
   const key = nicknameKey(nickname);
