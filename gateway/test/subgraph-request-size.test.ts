@@ -13,9 +13,9 @@ let system: TestSystem;
 beforeAll(async () => {
   // Thousands of aliased history fields make the subgraph work for seconds on a loaded 2-core
   // machine, and production's per-operation limits (operation-limits.test.ts) refuse such a
-  // request outright: this test is about body size, so the deadline and those limits are lifted.
+  // request outright: this test is about body size, so the deadlines and those limits are lifted.
   const unlimited = { maxDepth: 100, maxAliases: 100_000, maxDirectives: 100, maxTokens: 1_000_000, maxRootFields: 100, maxCost: 1e9 };
-  system = await TestSystem.start('postgres', { subgraphTimeoutMs: 60_000, operationLimits: unlimited });
+  system = await TestSystem.start('postgres', { subgraphTimeoutMs: 60_000, requestDeadlineMs: 60_000, operationLimits: unlimited });
   await system.members.client.member.createMany({
     data: Array.from({ length: MEMBERS }, (_, i) => ({
       id: randomUUID(),

@@ -63,7 +63,9 @@ describe('re-keying members written under the case-folding rule', () => {
     const older = oldRow('gl\u043Ebe'); // Cyrillic о: stored as distinct from "globe" before
     const newer = oldRow('GL0BE');
     const plain = oldRow('Rekeyed');
-    for (const row of [older, newer, plain]) await testDb.db.member.create({ data: row });
+    // Accepted before; its new key (220 code points) would not fit the column.
+    const expanding = oldRow('\uFDFA\u0334\u0335\u0336\u0337'.repeat(10));
+    for (const row of [older, newer, plain, expanding]) await testDb.db.member.create({ data: row });
     const logs: { msg: string; memberId?: string; sameKeyAs?: string }[] = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => logs.push(JSON.parse(line) as (typeof logs)[number]) });
 
@@ -81,6 +83,9 @@ describe('re-keying members written under the case-folding rule', () => {
     expect(byId.get(newer.id)).toMatchObject({ nickname: 'GL0BE', nicknameKeyVersion: NICKNAME_KEY_VERSION });
     expect(byId.get(newer.id)!.nicknameKey).toMatch(/^\u0001/);
     expect(logs.filter((line) => line.memberId === newer.id && line.sameKeyAs === older.id)).toHaveLength(1);
+    const kept = await testDb.db.member.findUniqueOrThrow({ where: { id: expanding.id } });
+    expect(kept).toMatchObject({ nickname: expanding.nickname, nicknameKeyVersion: NICKNAME_KEY_VERSION });
+    expect(kept.nicknameKey).toMatch(/^\u0001/);
 
     // Done once: a second start finds nothing to do.
     expect(await backfillNicknameKeys(testDb.db, logger)).toEqual({ rekeyed: 0, collisions: [] });

@@ -40,12 +40,14 @@ export async function backfillNicknameKeys(db: MembersDb, logger: Logger): Promi
       const collisions: BackfillResult['collisions'] = [];
       for (const { id, nickname } of stale) {
         const key = nicknameKey(nickname);
-        const holder = await tx.member.findUnique({ where: { nicknameKey: key }, select: { id: true } });
+        // A key the new rule makes longer than the column cannot be stored as it is: kept apart like a look-alike.
+        const fits = Array.from(key).length <= KEY_COLUMN_LENGTH;
+        const holder = fits ? await tx.member.findUnique({ where: { nicknameKey: key }, select: { id: true } }) : null;
         if (holder) collisions.push({ memberId: id, nickname, sameKeyAs: holder.id });
         await tx.member.update({
           where: { id },
           data: {
-            nicknameKey: holder ? `${NOT_A_NICKNAME}${id}:${key}`.slice(0, KEY_COLUMN_LENGTH) : key,
+            nicknameKey: holder || !fits ? Array.from(`${NOT_A_NICKNAME}${id}:${key}`).slice(0, KEY_COLUMN_LENGTH).join('') : key,
             nicknameKeyVersion: NICKNAME_KEY_VERSION,
           },
         });

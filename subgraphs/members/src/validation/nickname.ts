@@ -126,7 +126,10 @@ const outsideHangul = (text: string, fold: (run: string) => string): string =>
 const caseFold = (text: string): string => text.toUpperCase().toLowerCase();
 
 /** UTS #39 skeleton: NFD, each character replaced by its confusable prototype, NFD again. */
-const skeleton = (text: string): string => unhomoglyph(text.normalize('NFD')).normalize('NFD');
+// unhomoglyph's table maps a few symbols to text with control characters (U+1F16D to "cc" and a
+// tab): a key never holds one.
+const CONTROL = /\p{Cc}/gu;
+const skeleton = (text: string): string => unhomoglyph(text.normalize('NFD')).normalize('NFD').replace(CONTROL, '');
 
 /**
  * The value uniqueness compares: two nicknames clash iff their keys are equal. Look-alikes share a

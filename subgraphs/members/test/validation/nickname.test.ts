@@ -288,6 +288,10 @@ describe('nicknameKey', () => {
     expect(nicknameKey('раураl')).toBe(nicknameKey('paypal')); // Cyrillic р, а, у
   });
 
+  it('never holds a control character, even where the confusables table maps to one', () => {
+    expect(nicknameKey('a\u{1F16D}b')).not.toMatch(/\p{Cc}/u);
+  });
+
   it('leaves Hangul as typed: compatibility jamo are not syllables', () => {
     expect(nicknameKey('ㄱㅏ')).not.toBe(nicknameKey('가'));
     expect(nicknameKey('홍길동')).toBe('홍길동');
