@@ -20,6 +20,12 @@ if (!process.argv.includes('--no-build')) {
 
 const host = env.HOST ?? '127.0.0.1';
 const ports = { gateway: env.PORT ?? '4000', members: env.MEMBERS_PORT ?? '4001', history: env.NICKNAME_HISTORY_PORT ?? '4002' };
+// Prometheus scrapes each service on a port of its own (OpenTelemetry's Prometheus exporter port, then the next two).
+const metricsPorts = {
+  gateway: env.GATEWAY_METRICS_PORT ?? '9464',
+  members: env.MEMBERS_METRICS_PORT ?? '9465',
+  history: env.NICKNAME_HISTORY_METRICS_PORT ?? '9466',
+};
 const local = (port, path) => `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}${path}`;
 // Where the services find each other follows the ports, unless the operator routes them elsewhere.
 const membersUrl = env.MEMBERS_URL ?? local(ports.members, '/graphql');
@@ -36,13 +42,13 @@ const supervisor = startSupervisor(root, [
   {
     name: 'members',
     entry: 'subgraphs/members/dist/main.js',
-    env: { ...shared, PORT: ports.members, NICKNAME_HISTORY_EVENTS_URL: historyEventsUrl },
+    env: { ...shared, PORT: ports.members, METRICS_PORT: metricsPorts.members, NICKNAME_HISTORY_EVENTS_URL: historyEventsUrl },
     readyUrl: local(ports.members, '/readyz'),
   },
   {
     name: 'nickname-history',
     entry: 'subgraphs/nickname-history/dist/main.js',
-    env: { ...shared, PORT: ports.history },
+    env: { ...shared, PORT: ports.history, METRICS_PORT: metricsPorts.history },
     readyUrl: local(ports.history, '/readyz'),
   },
   {
@@ -50,7 +56,7 @@ const supervisor = startSupervisor(root, [
     // subgraphs answer (its /readyz says so), so no early request can trip a circuit breaker.
     name: 'gateway',
     entry: 'gateway/dist/main.js',
-    env: { ...shared, PORT: ports.gateway, MEMBERS_URL: membersUrl, NICKNAME_HISTORY_URL: historyUrl },
+    env: { ...shared, PORT: ports.gateway, METRICS_PORT: metricsPorts.gateway, MEMBERS_URL: membersUrl, NICKNAME_HISTORY_URL: historyUrl },
     readyUrl: local(ports.gateway, '/readyz'),
   },
 ]);
@@ -75,6 +81,7 @@ console.log(
     `Members platform is running (ready in ${seconds} s)`,
     `  GraphQL    ${gatewayBase}/graphql`,
     `  GraphiQL   ${graphiql ? `${gatewayBase}/graphiql/` : 'off (GRAPHIQL_ENABLED / INTROSPECTION_ENABLED)'}`,
+    `  Metrics    ${local(metricsPorts.gateway, '/metrics')} (members ${metricsPorts.members}, nickname-history ${metricsPorts.history})`,
     `  Data       members: ${data('MEMBERS_DATABASE_URL', 'MEMBERS_DATA_DIR', '.data/members')}`,
     `             nickname-history: ${data('NICKNAME_HISTORY_DATABASE_URL', 'NICKNAME_HISTORY_DATA_DIR', '.data/nickname-history')}`,
     env.AUTH_ISSUER

@@ -30,6 +30,8 @@ export const envSchema = z
     PORT: portSchema.default(4000),
     HOST: z.string().default('127.0.0.1'),
     LOG_LEVEL: logLevelSchema.default('info'),
+    /** Prometheus `/metrics` on this port (HOST's address), apart from the public one; unset: not served. */
+    METRICS_PORT: portSchema.optional(),
     ...subgraphUrlSchemas,
     /** Sent with every subgraph request; subgraphs answer nobody else. */
     GATEWAY_SECRET: secretSchema,

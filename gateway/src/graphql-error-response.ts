@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { observationOf } from './observability/request-observation.js';
 
 export const GRAPHQL_RESPONSE_JSON = 'application/graphql-response+json';
 
@@ -8,6 +9,7 @@ export const GRAPHQL_RESPONSE_JSON = 'application/graphql-response+json';
  * application/json, the legacy type every client understands).
  */
 export function sendGraphQLError(req: Request, res: Response, status: number, message: string, code: string): void {
+  observationOf(res).errorCodes.push(code);
   const type = req.headers.accept ? req.accepts(['application/json', GRAPHQL_RESPONSE_JSON]) || 'application/json' : 'application/json';
   res
     .status(status)

@@ -1,4 +1,4 @@
-import { createLogger, onShutdownSignal, startupPhases } from '@mp/service-kit';
+import { createLogger, createMetricsRegistry, onShutdownSignal, startMetricsServer, startupPhases } from '@mp/service-kit';
 import { authConfig, exposure, readEnv } from './env.js';
 import { tokenVerifierFor } from './auth/token-verifier-for.js';
 import { createRateLimits } from './limits/rate-limits.js';
@@ -17,6 +17,7 @@ const { graphiql, introspection, fieldSuggestions } = exposure(env);
 const persistedDocuments = manifestPath
   ? { manifest: await loadPersistedDocuments(manifestPath), trustedOnly: env.TRUSTED_DOCUMENTS_ONLY }
   : null;
+const metricsRegistry = createMetricsRegistry('gateway');
 const auth = authConfig(env);
 const redis = env.REDIS_URL ? connectRedis(env.REDIS_URL, logger.child({ component: 'redis' })) : null;
 const rateLimits = createRateLimits(
@@ -36,6 +37,7 @@ const gateway = await startup.time('apollo', () =>
     subgraphUrls: subgraphUrlsFrom(env),
     gatewaySecret: env.GATEWAY_SECRET,
     tokenVerifier,
+    metricsRegistry,
     rateLimits,
     fieldSuggestions,
     operationLimits: {
@@ -65,8 +67,10 @@ const gateway = await startup.time('apollo', () =>
 );
 // Registered before announcing readiness: a signal that arrives right after must not kill
 // the process uncleaned.
+const metricsServer = env.METRICS_PORT === undefined ? null : await startMetricsServer(metricsRegistry, env.METRICS_PORT, env.HOST);
 onShutdownSignal(logger, async () => {
   await gateway.close();
+  await metricsServer?.close();
   redis?.disconnect();
 });
 
@@ -80,6 +84,7 @@ void gateway.ready.then(() =>
       url: `${url}/graphql`,
       ...(graphiql ? { graphiql: `${url}/graphiql/` } : {}),
       trustedDocumentsOnly: env.TRUSTED_DOCUMENTS_ONLY,
+      ...(metricsServer ? { metrics: metricsServer.url } : {}),
       tokens: auth.kind === 'oidc' ? { issuer: auth.issuer } : { issuer: 'development', mint: 'npm run token -- --sub <subject>' },
       startup: startup.summary(),
     },

@@ -1,5 +1,4 @@
 import './apollo-telemetry.js';
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { GraphQLFormattedError } from 'graphql';
 import express from 'express';
@@ -15,6 +14,7 @@ import {
   createErrorMasker,
   createHttpServer,
   healthRoutes,
+  httpServerMetrics,
   jsonBody,
   signIdentity,
   type ConnectionLimits,
@@ -38,6 +38,10 @@ import type { RateLimits } from './limits/rate-limits.js';
 import { clientAddressOf, limitRequests } from './limits/limit-requests.js';
 import { hideFieldSuggestions } from './limits/hide-field-suggestions.js';
 import { abandonWithRequest } from './request-signal.js';
+import type { Registry } from 'prom-client';
+import { createGatewayMetrics } from './observability/gateway-metrics.js';
+import { observeOperations, observeRequests } from './observability/observe-requests.js';
+import { observationOf } from './observability/request-observation.js';
 import { readCostDirectives } from './limits/cost/cost-directives.js';
 import { limitTokens } from './limits/limit-tokens.js';
 import { limitCodeOf } from './limits/operation-limit-error.js';
@@ -61,6 +65,8 @@ export interface GatewayDeps {
   connectionLimits: ConnectionLimits;
   /** Web origins allowed to call the API from a browser (CORS); empty: same-origin only. */
   corsOrigins: readonly string[];
+  /** Where the gateway's metrics are registered (served on the metrics port by main.ts). */
+  metricsRegistry: Registry;
   /** Proves callers from their bearer tokens (an OIDC issuer's keys, or the development issuer). */
   tokenVerifier: TokenVerifier;
   /** Per-caller budgets of requests, mutations and sign-ups. */
@@ -109,8 +115,15 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayServer> {
   const { logger, subgraphUrls, gatewaySecret, subgraphTimeoutMs } = deps;
   const maskError = createErrorMasker(logger);
   if (deps.graphiql && !deps.introspection) throw new Error('GraphiQL needs introspection');
+  const metrics = createGatewayMetrics(deps.metricsRegistry, () => perSubgraph((name) => fetchers[name].state()));
   const fetchers: Record<SubgraphName, SubgraphFetcher> = perSubgraph((name) =>
-    createSubgraphFetcher(name, { timeoutMs: subgraphTimeoutMs, maxResponseBytes: deps.maxSubgraphResponseBytes }, logger, deps.circuit),
+    createSubgraphFetcher(
+      name,
+      { timeoutMs: subgraphTimeoutMs, maxResponseBytes: deps.maxSubgraphResponseBytes },
+      logger,
+      deps.circuit,
+      (outcome, seconds) => metrics.subgraphFetch(name, outcome, seconds),
+    ),
   );
   const supergraphSdl = deps.supergraphSdl ?? readSupergraphSdl();
   const gateway = new ApolloGateway({
@@ -130,6 +143,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayServer> {
   // No MIME sniffing, no framing, no referrer; GraphiQL's route sets its own content security policy.
   app.use(helmet({ contentSecurityPolicy: false, frameguard: { action: 'deny' } }));
   app.use(compression({ threshold: 1024 }));
+  app.use(httpServerMetrics(deps.metricsRegistry, ['/graphql', '/graphiql', '/healthz', '/readyz']));
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError: (formatted, error) => maskError(withLimitCode(formatted, error), error),
@@ -152,6 +166,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayServer> {
         rateLimits: deps.rateLimits,
       }),
       ...(deps.fieldSuggestions ? [] : [hideFieldSuggestions()]),
+      observeOperations(),
     ],
   });
   await apollo.start();
@@ -169,6 +184,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayServer> {
   if (deps.graphiql) app.use('/graphiql', graphiqlRoute(graphiqlAssetsDir));
   app.use(
     '/graphql',
+    observeRequests(metrics, logger.child({ component: 'access' })),
     ...(deps.corsOrigins.length > 0 ? [corsFor(deps.corsOrigins)] : []),
     startupGate.holdRequests,
     requireJsonPost,
@@ -181,8 +197,11 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayServer> {
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const identity = identityOf(res);
+        const observation = observationOf(res);
+        if (identity) observation.subject = identity.subject;
         return {
-          requestId: randomUUID(),
+          requestId: observation.requestId,
+          observation,
           identity,
           identityAssertion: identity ? await signIdentity(identity, gatewaySecret) : null,
           clientAddress: clientAddressOf(req),

@@ -3,6 +3,7 @@ import { GraphQLError } from 'graphql';
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import type { Logger } from '@mp/service-kit';
 import { currentRequestSignal, RequestAbandonedError } from './request-signal.js';
+import type { SubgraphFetchOutcome } from './observability/gateway-metrics.js';
 
 export interface CircuitOptions {
   /** Requests in the rolling window before the error rate is judged. */
@@ -80,6 +81,7 @@ export function createSubgraphFetcher(
   limits: SubgraphFetchLimits,
   logger: Logger,
   circuit: CircuitOptions = DEFAULT_CIRCUIT,
+  onFetch: (outcome: SubgraphFetchOutcome, seconds: number) => void = () => {},
 ): SubgraphFetcher {
   const send = async (url: string, init?: FetcherRequestInit): Promise<FetcherResponse> => {
     const deadline = AbortSignal.timeout(limits.timeoutMs);
@@ -107,9 +109,14 @@ export function createSubgraphFetcher(
 
   return {
     fetcher: async (url, init) => {
+      const started = performance.now();
+      const observe = (outcome: SubgraphFetchOutcome) => onFetch(outcome, (performance.now() - started) / 1000);
       try {
-        return await breaker.fire(url, init);
+        const response = await breaker.fire(url, init);
+        observe(response.ok ? 'success' : 'http_error');
+        return response;
       } catch (cause) {
+        observe(isCallersDoing(cause) ? 'cancelled' : breaker.opened && !breaker.halfOpen ? 'circuit_open' : 'failure');
         if (isCallersDoing(cause)) throw cause;
         throw new GraphQLError(`The ${serviceName} service is unavailable`, {
           extensions: { code: 'SERVICE_UNAVAILABLE', serviceName },

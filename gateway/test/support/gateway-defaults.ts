@@ -1,5 +1,6 @@
 import { DEFAULT_OPERATION_LIMITS } from '../../src/limits/operation-limits.js';
 import { DEFAULT_MAX_SUBGRAPH_RESPONSE_BYTES, DEFAULT_REQUEST_DEADLINE_MS, PUBLIC_CONNECTION_LIMITS } from '../../src/public-http.js';
+import { Registry } from 'prom-client';
 import { generousRateLimits } from './rate-limits.js';
 
 /** The production defaults of every protection, with rate limits no test reaches unless it is about them. */
@@ -11,4 +12,5 @@ export const protectionDefaults = () => ({
   requestDeadlineMs: DEFAULT_REQUEST_DEADLINE_MS,
   connectionLimits: PUBLIC_CONNECTION_LIMITS,
   corsOrigins: [] as string[],
+  metricsRegistry: new Registry(),
 });

@@ -57,8 +57,13 @@ export class TestSystem {
     return this.httpRelay.relay;
   }
 
-  static async start(kind: DatabaseKind, gatewayOptions: GatewayOptions = {}): Promise<TestSystem> {
-    const captured = captureLogs({ level: process.env['LOG_LEVEL'] ?? 'warn', echo: Boolean(process.env['LOG_LEVEL']) });
+  /** `logLevel`: the lowest level captured in `logs` (default warn, or LOG_LEVEL when set). */
+  static async start(
+    kind: DatabaseKind,
+    gatewayOptions: GatewayOptions = {},
+    { logLevel }: { logLevel?: string } = {},
+  ): Promise<TestSystem> {
+    const captured = captureLogs({ level: logLevel ?? process.env['LOG_LEVEL'] ?? 'warn', echo: Boolean(process.env['LOG_LEVEL']) });
     const subgraphs = await SubgraphSystem.start({ kind, logger: captured.logger, historyApi: true });
     const httpRelay = subgraphs.startRelay(subgraphs.httpPublisher());
     const issuer = await TestIssuer.create();

@@ -13,3 +13,4 @@ export * from './startup-phases.js';
 export * from './retry.js';
 export * from './json-body.js';
 export * from './identity.js';
+export * from './metrics.js';

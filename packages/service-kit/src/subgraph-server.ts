@@ -12,6 +12,8 @@ import { isBodyParserClientError, jsonBody } from './json-body.js';
 import { createHttpServer, type HttpServer } from './http-server.js';
 import type { Logger } from './logger.js';
 import { requestLogger } from './request-context.js';
+import type { Registry } from 'prom-client';
+import { httpServerMetrics } from './metrics.js';
 import { GATEWAY_SECRET_HEADER, requireSharedSecret } from './shared-secret.js';
 import { IDENTITY_HEADER, readIdentity, type Identity } from './identity.js';
 
@@ -26,6 +28,8 @@ export interface SubgraphServerOptions<TContext extends object> {
   ready: ReadinessCheck;
   /** Extra internal routes (e.g. event intake) with their own authentication. */
   routes?: Router[];
+  /** Where HTTP server metrics are registered; none when omitted. */
+  metricsRegistry?: Registry;
 }
 
 export interface SubgraphServer<TContext extends object> {
@@ -80,6 +84,7 @@ export async function buildSubgraphServer<TContext extends object>(
   });
   await apollo.start();
 
+  if (options.metricsRegistry) app.use(httpServerMetrics(options.metricsRegistry, ['/graphql', '/healthz', '/readyz', '/internal/events']));
   app.use(healthRoutes(options.ready));
   for (const route of options.routes ?? []) app.use(route);
   app.use(

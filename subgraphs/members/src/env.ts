@@ -7,6 +7,8 @@ export const envSchema = z.object({
   PORT: portSchema.default(4001),
   HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: logLevelSchema.default('info'),
+  /** Prometheus `/metrics` on this port (HOST's address), apart from the API's; unset: not served. */
+  METRICS_PORT: portSchema.optional(),
   /** Real PostgreSQL; when unset the service runs on embedded PGlite under MEMBERS_DATA_DIR. */
   MEMBERS_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   MEMBERS_DATA_DIR: z.string().default('.data/members'),

@@ -1,4 +1,4 @@
-import { createLogger, onShutdownSignal, startupPhases } from '@mp/service-kit';
+import { createLogger, createMetricsRegistry, onShutdownSignal, startMetricsServer, startupPhases } from '@mp/service-kit';
 import { applyMigrations, openDatabase, type DatabaseTarget } from '@mp/prisma';
 import { PrismaClient } from '@mp/prisma/members';
 import { readEnv } from './env.js';
@@ -9,6 +9,7 @@ import { createAmqpPublisher } from './outbox/amqp-publisher.js';
 import { DEFAULT_RELAY_OPTIONS, startOutboxRelay } from './outbox/relay.js';
 import { outboxBacklog } from './outbox/outbox-store.js';
 import { backfillNicknameKeys } from './data/nickname-key-backfill.js';
+import { measuredPublisher, registerOutboxGauges } from './outbox/outbox-metrics.js';
 
 const startup = startupPhases();
 const env = readEnv();
@@ -33,9 +34,14 @@ const amqp = env.AMQP_URL
       logger: logger.child({ component: 'amqp-publisher' }),
     })
   : null;
-const publisher =
+const metricsRegistry = createMetricsRegistry('members');
+registerOutboxGauges(metricsRegistry, db);
+const publisher = measuredPublisher(
   amqp ??
-  createHttpPublisher({ url: env.NICKNAME_HISTORY_EVENTS_URL, secret: env.EVENTS_SECRET, timeoutMs: env.EVENT_DELIVERY_TIMEOUT_MS });
+    createHttpPublisher({ url: env.NICKNAME_HISTORY_EVENTS_URL, secret: env.EVENTS_SECRET, timeoutMs: env.EVENT_DELIVERY_TIMEOUT_MS }),
+  metricsRegistry,
+  amqp ? 'amqp' : 'http',
+);
 logger.info({ transport: amqp ? 'amqp' : 'http' }, 'event transport selected');
 const relay = startOutboxRelay(db, publisher, logger.child({ component: 'outbox-relay' }), {
   ...DEFAULT_RELAY_OPTIONS,
@@ -47,6 +53,7 @@ const server = await buildServer({
   db,
   logger,
   gatewaySecret: env.GATEWAY_SECRET,
+  metricsRegistry,
   eventsWritten: () => relay.wake(),
   // Outbox lag is the operator's signal that events are not leaving; a broker outage does not
   // make members unready (changes are still accepted and wait in the outbox).
@@ -57,8 +64,10 @@ const server = await buildServer({
 });
 // Registered before announcing readiness: a signal that arrives right after must not kill
 // the process uncleaned.
+const metricsServer = env.METRICS_PORT === undefined ? null : await startMetricsServer(metricsRegistry, env.METRICS_PORT, env.HOST);
 onShutdownSignal(logger, async () => {
   await server.close();
+  await metricsServer?.close();
   await relay.stop();
   await amqp?.close();
   await db.$disconnect();
@@ -66,4 +75,7 @@ onShutdownSignal(logger, async () => {
 });
 
 const url = await server.http.listen(env.PORT, env.HOST);
-logger.info({ url: `${url}/graphql`, startup: startup.summary() }, 'members subgraph ready');
+logger.info(
+  { url: `${url}/graphql`, ...(metricsServer ? { metrics: metricsServer.url } : {}), startup: startup.summary() },
+  'members subgraph ready',
+);

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Registry } from 'prom-client';
 import { parse } from 'graphql';
 import { buildSubgraphServer, type Identity, type Logger, type SubgraphServer } from '@mp/service-kit';
 import { createContext, type MembersContext } from './context.js';
@@ -14,6 +15,8 @@ export interface MembersServerDeps {
   now?: () => Date;
   /** Called after a mutation committed outbox events. */
   eventsWritten?: () => void;
+  /** Where HTTP server metrics are registered; none when omitted. */
+  metricsRegistry?: Registry;
   /** Extra readiness details, e.g. outbox lag. */
   readiness?: () => Promise<Record<string, unknown>>;
 }
@@ -31,6 +34,7 @@ export async function buildServer(deps: MembersServerDeps): Promise<MembersServe
     resolvers,
     logger,
     gatewaySecret: deps.gatewaySecret,
+    ...(deps.metricsRegistry ? { metricsRegistry: deps.metricsRegistry } : {}),
     createContext: (requestLog, identity) => createContext(contextDeps, requestLog, identity),
     ready: async () => {
       await db.$queryRaw`SELECT 1`;

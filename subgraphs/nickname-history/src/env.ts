@@ -7,6 +7,8 @@ export const envSchema = z.object({
   PORT: portSchema.default(4002),
   HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: logLevelSchema.default('info'),
+  /** Prometheus `/metrics` on this port (HOST's address), apart from the API's; unset: not served. */
+  METRICS_PORT: portSchema.optional(),
   /** Real PostgreSQL; when unset the service runs on embedded PGlite under NICKNAME_HISTORY_DATA_DIR. */
   NICKNAME_HISTORY_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   NICKNAME_HISTORY_DATA_DIR: z.string().default('.data/nickname-history'),

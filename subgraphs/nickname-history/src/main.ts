@@ -1,4 +1,4 @@
-import { createLogger, onShutdownSignal, startupPhases } from '@mp/service-kit';
+import { createLogger, createMetricsRegistry, onShutdownSignal, startMetricsServer, startupPhases } from '@mp/service-kit';
 import { applyMigrations, openDatabase, type DatabaseTarget } from '@mp/prisma';
 import { PrismaClient } from '@mp/prisma/nickname-history';
 import { readEnv } from './env.js';
@@ -30,9 +30,11 @@ const consumer = env.AMQP_URL
       logger: logger.child({ component: 'amqp-consumer' }),
     })
   : null;
+const metricsRegistry = createMetricsRegistry('nickname-history');
 const server = await buildServer({
   db,
   logger,
+  metricsRegistry,
   gatewaySecret: env.GATEWAY_SECRET,
   eventsSecret: env.EVENTS_SECRET,
   // Queue and dead-letter depth are reported, not judged: a broker outage leaves the history
@@ -41,12 +43,17 @@ const server = await buildServer({
 });
 // Registered before announcing readiness: a signal that arrives right after must not kill
 // the process uncleaned.
+const metricsServer = env.METRICS_PORT === undefined ? null : await startMetricsServer(metricsRegistry, env.METRICS_PORT, env.HOST);
 onShutdownSignal(logger, async () => {
   await server.close();
+  await metricsServer?.close();
   await consumer?.close();
   await db.$disconnect();
   await database.close();
 });
 
 const url = await server.http.listen(env.PORT, env.HOST);
-logger.info({ url: `${url}/graphql`, startup: startup.summary() }, 'nickname-history subgraph ready');
+logger.info(
+  { url: `${url}/graphql`, ...(metricsServer ? { metrics: metricsServer.url } : {}), startup: startup.summary() },
+  'nickname-history subgraph ready',
+);

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Registry } from 'prom-client';
 import { parse } from 'graphql';
 import { buildSubgraphServer, type Logger, type SubgraphServer } from '@mp/service-kit';
 import { createContext, type HistoryContext } from './context.js';
@@ -13,6 +14,8 @@ export interface HistoryServerDeps {
   logger: Logger;
   gatewaySecret: string;
   eventsSecret: string;
+  /** Where HTTP server metrics are registered; none when omitted. */
+  metricsRegistry?: Registry;
   /** Extra readiness details, e.g. queue and dead-letter depth. */
   readiness?: () => Promise<Record<string, unknown>>;
 }
@@ -22,7 +25,14 @@ export interface HistoryServer extends SubgraphServer<HistoryContext> {
   createContext(logger?: Logger): HistoryContext;
 }
 
-export async function buildServer({ db, logger, gatewaySecret, eventsSecret, readiness }: HistoryServerDeps): Promise<HistoryServer> {
+export async function buildServer({
+  db,
+  logger,
+  gatewaySecret,
+  eventsSecret,
+  readiness,
+  metricsRegistry,
+}: HistoryServerDeps): Promise<HistoryServer> {
   const server = await buildSubgraphServer<HistoryContext>({
     typeDefs,
     resolvers,
@@ -34,6 +44,7 @@ export async function buildServer({ db, logger, gatewaySecret, eventsSecret, rea
       return (await readiness?.()) ?? {};
     },
     routes: [eventsRoute(db, eventsSecret, logger.child({ component: 'event-intake' }))],
+    ...(metricsRegistry ? { metricsRegistry } : {}),
   });
   return { ...server, createContext: (requestLog = logger) => createContext(db, requestLog) };
 }

@@ -171,12 +171,18 @@ describe('npm start (scripts/start.mjs) on the embedded database', () => {
       });
       expect(seed.status).toBe(0);
       expect(seed.stdout).toMatch(/^Seeded 12 members and \d+ nickname changes/);
+      // Each service serves Prometheus metrics on its own port, none on the public ones.
+      const scrape = async (port: number) => (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      expect(await scrape(running.ports.metrics[0])).toMatch(/^graphql_operation_duration_seconds_count\{/m);
+      expect(await scrape(running.ports.metrics[1])).toMatch(/^outbox_pending_events\{service="members"\} \d+/m);
+      expect(await scrape(running.ports.metrics[2])).toMatch(/^http_server_request_duration_seconds_count\{/m);
     });
     const banner = system.text().slice(system.text().indexOf('Members platform is running'));
     expect(banner).toContain(`GraphQL    http://127.0.0.1:${ports.gateway}/graphql`);
     expect(banner).toContain(`GraphiQL   http://127.0.0.1:${ports.gateway}/graphiql/`);
     expect(banner).toContain(`members: ${env['MEMBERS_DATA_DIR']} (embedded PostgreSQL)`);
     expect(banner).toContain(`nickname-history: ${env['NICKNAME_HISTORY_DATA_DIR']} (embedded PostgreSQL)`);
+    expect(banner).toContain(`Metrics    http://127.0.0.1:${ports.metrics[0]}/metrics`);
     expect(banner).toContain('Ctrl-C');
     // The relay found nickname-history on the port it was given, not on the default one.
     expect(system.logs().filter((line) => line['level'] === 50)).toEqual([]);

@@ -9,9 +9,16 @@ export interface Ports {
   gateway: number;
   members: number;
   history: number;
+  /** Each service's metrics port, in the same order. */
+  metrics: [number, number, number];
 }
 
-export const freePorts = async (): Promise<Ports> => ({ gateway: await freePort(), members: await freePort(), history: await freePort() });
+export const freePorts = async (): Promise<Ports> => ({
+  gateway: await freePort(),
+  members: await freePort(),
+  history: await freePort(),
+  metrics: [await freePort(), await freePort(), await freePort()],
+});
 
 export interface OutputLine {
   at: number;
@@ -40,6 +47,9 @@ export class LocalSystem {
         PORT: String(ports.gateway),
         MEMBERS_PORT: String(ports.members),
         NICKNAME_HISTORY_PORT: String(ports.history),
+        GATEWAY_METRICS_PORT: String(ports.metrics[0]),
+        MEMBERS_METRICS_PORT: String(ports.metrics[1]),
+        NICKNAME_HISTORY_METRICS_PORT: String(ports.metrics[2]),
         LOG_LEVEL: 'info',
         ...env,
       },

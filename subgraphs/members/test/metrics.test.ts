@@ -1,0 +1,83 @@
+// What an operator scrapes from members: HTTP requests, and the outbox's lag and deliveries.
+import { pino } from 'pino';
+import { createMetricsRegistry } from '@mp/service-kit';
+import type { NicknameChanged } from '@mp/events';
+import { createMembersTestDb, type MembersTestDb } from './support/database.js';
+import { TEST_GATEWAY_SECRET, execute } from './support/server.js';
+import { CREATE_MEMBER, signUpInput } from './support/operations.js';
+import { buildServer, type MembersServer } from '../src/server.js';
+import { measuredPublisher, registerOutboxGauges } from '../src/outbox/outbox-metrics.js';
+import { markPublished } from '../src/outbox/outbox-store.js';
+
+let testDb: MembersTestDb;
+let server: MembersServer;
+const registry = createMetricsRegistry('members');
+
+beforeAll(async () => {
+  testDb = await createMembersTestDb();
+  server = await buildServer({
+    db: testDb.db,
+    logger: pino({ level: 'silent' }),
+    gatewaySecret: TEST_GATEWAY_SECRET,
+    metricsRegistry: registry,
+  });
+  registerOutboxGauges(registry, testDb.db);
+});
+afterAll(async () => {
+  await server.close();
+  await testDb.close();
+});
+
+/** One series' value; histograms' `_count`/`_sum`/`_bucket` series are found by their own names. */
+const sample = async (name: string, labels: Record<string, string> = {}) => {
+  for (const metric of await registry.getMetricsAsJSON()) {
+    for (const value of metric.values) {
+      const seriesName = (value as { metricName?: string }).metricName ?? metric.name;
+      if (seriesName === name && Object.entries(labels).every(([key, expected]) => String(value.labels[key]) === expected))
+        return value.value;
+    }
+  }
+  return undefined;
+};
+
+it('reports the outbox backlog: pending events and the age of the oldest', async () => {
+  expect(await sample('outbox_pending_events')).toBe(0);
+  expect(await sample('outbox_oldest_pending_age_seconds')).toBe(0);
+  for (let i = 0; i < 3; i += 1) await execute(server, CREATE_MEMBER, { input: signUpInput() });
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(await sample('outbox_pending_events')).toBe(3);
+  expect(await sample('outbox_oldest_pending_age_seconds')).toBeGreaterThan(0);
+  const pending = await testDb.db.outboxEvent.findMany({ select: { id: true } });
+  await markPublished(
+    testDb.db,
+    pending.map((row) => row.id),
+  );
+  expect(await sample('outbox_pending_events')).toBe(0);
+});
+
+it("times and counts the relay's deliveries by transport and outcome", async () => {
+  let fail = false;
+  const publisher = measuredPublisher(
+    {
+      publish: () => (fail ? Promise.reject(new Error('receiver down')) : Promise.resolve()),
+    },
+    registry,
+    'http',
+  );
+  const batch = [{}, {}] as unknown as NicknameChanged[];
+  await publisher.publish(batch);
+  fail = true;
+  await expect(publisher.publish(batch)).rejects.toThrow('receiver down');
+  expect(await sample('outbox_relay_events_total', { transport: 'http', outcome: 'success' })).toBe(2);
+  expect(await sample('outbox_relay_events_total', { transport: 'http', outcome: 'failure' })).toBe(2);
+  expect(await sample('outbox_relay_publish_duration_seconds_count', { transport: 'http', outcome: 'failure' })).toBe(1);
+});
+
+it('measures its HTTP requests by route and status, with process metrics beside them', async () => {
+  const url = await server.http.listen(0);
+  await fetch(`${url}/healthz`);
+  await fetch(`${url}/graphql`, { method: 'POST' });
+  expect(await sample('http_server_request_duration_seconds_count', { http_route: '/healthz', http_response_status_code: '200' })).toBe(1);
+  expect(await sample('http_server_request_duration_seconds_count', { http_route: '/graphql', http_response_status_code: '401' })).toBe(1);
+  expect(await sample('process_resident_memory_bytes')).toBeGreaterThan(0);
+});
