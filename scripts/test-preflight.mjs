@@ -1,13 +1,11 @@
 #!/usr/bin/env node
 // First step of `npm test`: makes sure what the tests talk to is there, so that a new machine
 // either passes or is told in one line what to install. Chromium (for the GraphiQL browser test)
-// is installed from Debian's packages when it is missing and this user can; nothing is ever
-// downloaded from outside the package registries.
+// and promtool (for the alert rule tests) are installed from Debian's packages when they are
+// missing and this user can; nothing is ever downloaded from outside the package registries.
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { connect } from 'node:net';
-
-const DEBIAN_CHROMIUM = '/usr/bin/chromium';
 
 const isExecutable = (path) => {
   try {
@@ -22,30 +20,27 @@ const fail = (line) => {
   process.exit(1);
 };
 
-function ensureChromium() {
-  const configured = process.env.CHROMIUM_PATH;
+/** Debian's `pkg` providing `binary`, installed with apt-get when missing and this user can (root). */
+function ensureDebianPackage({ binary, pkg, purpose, pathVariable }) {
+  const configured = process.env[pathVariable];
   if (configured) {
-    if (!isExecutable(configured)) fail(`CHROMIUM_PATH=${configured} is not an executable file: point it at a Chromium or Chrome binary.`);
+    if (!isExecutable(configured)) fail(`${pathVariable}=${configured} is not an executable file.`);
     return;
   }
-  if (isExecutable(DEBIAN_CHROMIUM)) return;
+  if (isExecutable(binary)) return;
   const canInstall = process.getuid?.() === 0 && spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
-  if (!canInstall) {
-    fail(
-      `the GraphiQL browser test needs Chromium: run "sudo apt-get install -y chromium" (or set CHROMIUM_PATH to a Chromium/Chrome binary).`,
-    );
-  }
-  console.log("npm test: installing Debian's chromium package for the GraphiQL browser test (once; apt-get)...");
+  if (!canInstall) fail(`${purpose} needs ${binary}: run "sudo apt-get install -y ${pkg}" (or set ${pathVariable}).`);
+  console.log(`npm test: installing Debian's ${pkg} package for ${purpose} (once; apt-get)...`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   for (const args of [
     ['update', '-qq'],
-    ['install', '-y', '-qq', '--no-install-recommends', 'chromium'],
+    ['install', '-y', '-qq', '--no-install-recommends', pkg],
   ]) {
     const result = spawnSync('apt-get', args, { env, stdio: ['ignore', 'ignore', 'inherit'] });
     if (result.status !== 0)
-      fail(`"apt-get ${args.join(' ')}" failed: install Chromium with "apt-get install -y chromium" and run npm test again.`);
+      fail(`"apt-get ${args.join(' ')}" failed: install it with "apt-get install -y ${pkg}" and run npm test again.`);
   }
-  if (!isExecutable(DEBIAN_CHROMIUM)) fail(`apt-get installed chromium but ${DEBIAN_CHROMIUM} is missing: set CHROMIUM_PATH.`);
+  if (!isExecutable(binary)) fail(`apt-get installed ${pkg} but ${binary} is missing: set ${pathVariable}.`);
 }
 
 const reachable = (url) =>
@@ -76,4 +71,10 @@ async function ensureServices() {
 }
 
 await ensureServices();
-ensureChromium();
+ensureDebianPackage({ binary: '/usr/bin/chromium', pkg: 'chromium', purpose: 'the GraphiQL browser test', pathVariable: 'CHROMIUM_PATH' });
+ensureDebianPackage({
+  binary: '/usr/bin/promtool',
+  pkg: 'prometheus',
+  purpose: 'the alert rule tests (tests/ops)',
+  pathVariable: 'PROMTOOL_PATH',
+});
