@@ -3,6 +3,7 @@ import { applyMigrations, openDatabase, type DatabaseTarget } from '@mp/prisma';
 import { PrismaClient } from '@mp/prisma/nickname-history';
 import { readEnv } from './env.js';
 import { buildServer } from './server.js';
+import { eventDelayMetrics, registerConsumerMetrics } from './intake/intake-metrics.js';
 import { memberEventsTopology } from '@mp/messaging';
 import { startAmqpConsumer } from './intake/amqp-consumer.js';
 
@@ -19,6 +20,8 @@ logger.info({ database: target.kind, applied }, 'migrations applied');
 
 const db = new PrismaClient({ adapter: database.adapterFactory });
 // AMQP_URL adds the RabbitMQ consumer; the HTTP intake stays available either way.
+const metricsRegistry = createMetricsRegistry('nickname-history');
+const recordedEvents = eventDelayMetrics(metricsRegistry);
 const consumer = env.AMQP_URL
   ? startAmqpConsumer(db, {
       url: env.AMQP_URL,
@@ -28,13 +31,15 @@ const consumer = env.AMQP_URL
       maxAttempts: env.EVENT_MAX_ATTEMPTS,
       retryDelayMs: env.EVENT_RETRY_DELAY_MS,
       logger: logger.child({ component: 'amqp-consumer' }),
+      recorded: recordedEvents,
     })
   : null;
-const metricsRegistry = createMetricsRegistry('nickname-history');
+if (consumer) registerConsumerMetrics(metricsRegistry, consumer);
 const server = await buildServer({
   db,
   logger,
   metricsRegistry,
+  recordedEvents,
   gatewaySecret: env.GATEWAY_SECRET,
   eventsSecret: env.EVENTS_SECRET,
   // Queue and dead-letter depth are reported, not judged: a broker outage leaves the history

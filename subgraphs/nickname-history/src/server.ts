@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Registry } from 'prom-client';
+import type { RecordedEvents } from './intake/intake-metrics.js';
 import { parse } from 'graphql';
 import { buildSubgraphServer, type Logger, type SubgraphServer } from '@mp/service-kit';
 import { createContext, type HistoryContext } from './context.js';
@@ -16,6 +17,8 @@ export interface HistoryServerDeps {
   eventsSecret: string;
   /** Where HTTP server metrics are registered; none when omitted. */
   metricsRegistry?: Registry;
+  /** Told of every batch the event intake stored. */
+  recordedEvents?: RecordedEvents;
   /** Extra readiness details, e.g. queue and dead-letter depth. */
   readiness?: () => Promise<Record<string, unknown>>;
 }
@@ -32,6 +35,7 @@ export async function buildServer({
   eventsSecret,
   readiness,
   metricsRegistry,
+  recordedEvents,
 }: HistoryServerDeps): Promise<HistoryServer> {
   const server = await buildSubgraphServer<HistoryContext>({
     typeDefs,
@@ -43,7 +47,7 @@ export async function buildServer({
       await db.$queryRaw`SELECT 1`;
       return (await readiness?.()) ?? {};
     },
-    routes: [eventsRoute(db, eventsSecret, logger.child({ component: 'event-intake' }))],
+    routes: [eventsRoute(db, eventsSecret, logger.child({ component: 'event-intake' }), recordedEvents)],
     ...(metricsRegistry ? { metricsRegistry } : {}),
   });
   return { ...server, createContext: (requestLog = logger) => createContext(db, requestLog) };

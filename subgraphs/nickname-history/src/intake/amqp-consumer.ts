@@ -3,6 +3,7 @@ import type { Logger } from '@mp/service-kit';
 import { assertMemberEventsTopology, startReconnectingConnection, type MemberEventsTopology, type ReconnectOptions } from '@mp/messaging';
 import { recordNicknameChanges, type HistoryDb } from '../data/history-repository.js';
 import { createDeliveryProcessor, type ConsumerStats, type DeliveryChannel } from './delivery-processor.js';
+import type { RecordedEvents } from './intake-metrics.js';
 
 export type { ConsumerStats } from './delivery-processor.js';
 
@@ -21,6 +22,8 @@ export interface AmqpConsumerOptions {
   logger: Logger;
   reconnect?: ReconnectOptions;
   name?: string;
+  /** Told of every batch stored (for the end-to-end delay metric). */
+  recorded?: RecordedEvents;
 }
 
 export interface ConsumerStatus {
@@ -60,7 +63,11 @@ export function startAmqpConsumer(db: HistoryDb, options: AmqpConsumerOptions): 
   let state: ConsumerState = { kind: 'disconnected' };
 
   const processor = createDeliveryProcessor({
-    record: (events) => recordNicknameChanges(db, events),
+    record: async (events) => {
+      const count = await recordNicknameChanges(db, events);
+      options.recorded?.(events, 'amqp');
+      return count;
+    },
     databaseReachable: () =>
       db.$queryRaw`SELECT 1`.then(
         () => true,

@@ -2,12 +2,13 @@ import { Router } from 'express';
 import { eventBatchSchema } from '@mp/events';
 import { EVENTS_SECRET_HEADER, jsonBody, requireSharedSecret, type Logger } from '@mp/service-kit';
 import { recordNicknameChanges, type HistoryDb } from '../data/history-repository.js';
+import type { RecordedEvents } from './intake-metrics.js';
 
 /**
  * Event intake: a 200 means every event in the batch is durably stored (or already was), so
  * the producer may mark it delivered. A malformed batch is a 400 and stores nothing.
  */
-export function eventsRoute(db: HistoryDb, secret: string, logger: Logger): Router {
+export function eventsRoute(db: HistoryDb, secret: string, logger: Logger, recorded: RecordedEvents = () => {}): Router {
   const router = Router();
   router.post('/internal/events', requireSharedSecret(EVENTS_SECRET_HEADER, secret), jsonBody('1mb'), (req, res, next) => {
     const batch = eventBatchSchema.safeParse(req.body);
@@ -16,7 +17,10 @@ export function eventsRoute(db: HistoryDb, secret: string, logger: Logger): Rout
       res.status(400).json({ error: 'malformed event batch', issues: batch.error.issues.slice(0, 5) });
       return;
     }
-    recordNicknameChanges(db, batch.data.events).then((recorded) => res.json({ received: batch.data.events.length, recorded }), next);
+    recordNicknameChanges(db, batch.data.events).then((count) => {
+      recorded(batch.data.events, 'http');
+      res.json({ received: batch.data.events.length, recorded: count });
+    }, next);
   });
   return router;
 }
