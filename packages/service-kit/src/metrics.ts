@@ -79,3 +79,21 @@ export async function startMetricsServer(registry: Registry, port: number, host 
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
+
+/** Records how many keys one DataLoader batch carried. */
+export type BatchObserver = (loader: string, keys: number) => void;
+
+/**
+ * DataLoader batch sizes by loader: with batching working, a page of N entities is one batch of N
+ * keys, not N batches of one.
+ */
+export function dataLoaderBatchMetrics(registry: Registry): BatchObserver {
+  const size = new Histogram({
+    name: 'dataloader_batch_size',
+    help: 'Keys per DataLoader batch, by loader.',
+    labelNames: ['loader'] as const,
+    buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
+    registers: [registry],
+  });
+  return (loader, keys) => size.observe({ loader }, keys);
+}

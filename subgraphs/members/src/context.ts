@@ -1,4 +1,4 @@
-import type { Identity, Logger } from '@mp/service-kit';
+import type { BatchObserver, Identity, Logger } from '@mp/service-kit';
 import type { MembersDb } from './data/members-repository.js';
 import { createLoaders, type MemberLoaders } from './data/loaders.js';
 
@@ -17,8 +17,10 @@ export interface ContextDeps {
   db: MembersDb;
   now: () => Date;
   eventsWritten: () => void;
+  observeBatch?: BatchObserver;
 }
 
 export function createContext(deps: ContextDeps, logger: Logger, identity: Identity | null): MembersContext {
-  return { ...deps, logger, identity, loaders: createLoaders(deps.db) };
+  const { db, now, eventsWritten, observeBatch } = deps;
+  return { db, now, eventsWritten, logger, identity, loaders: createLoaders(db, observeBatch) };
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Registry } from 'prom-client';
 import { parse } from 'graphql';
-import { buildSubgraphServer, type Identity, type Logger, type SubgraphServer } from '@mp/service-kit';
+import { buildSubgraphServer, dataLoaderBatchMetrics, type Identity, type Logger, type SubgraphServer } from '@mp/service-kit';
 import { createContext, type MembersContext } from './context.js';
 import type { MembersDb } from './data/members-repository.js';
 import { resolvers } from './resolvers/index.js';
@@ -28,7 +28,12 @@ export interface MembersServer extends SubgraphServer<MembersContext> {
 
 export async function buildServer(deps: MembersServerDeps): Promise<MembersServer> {
   const { db, logger } = deps;
-  const contextDeps = { db, now: deps.now ?? (() => new Date()), eventsWritten: deps.eventsWritten ?? (() => {}) };
+  const contextDeps = {
+    db,
+    now: deps.now ?? (() => new Date()),
+    eventsWritten: deps.eventsWritten ?? (() => {}),
+    ...(deps.metricsRegistry ? { observeBatch: dataLoaderBatchMetrics(deps.metricsRegistry) } : {}),
+  };
   const server = await buildSubgraphServer<MembersContext>({
     typeDefs,
     resolvers,

@@ -1,4 +1,4 @@
-import type { Logger } from '@mp/service-kit';
+import type { BatchObserver, Logger } from '@mp/service-kit';
 import type { HistoryDb } from './data/history-repository.js';
 import { createLoaders, type HistoryLoaders } from './data/loaders.js';
 
@@ -8,6 +8,6 @@ export interface HistoryContext {
   logger: Logger;
 }
 
-export function createContext(db: HistoryDb, logger: Logger): HistoryContext {
-  return { db, logger, loaders: createLoaders(db) };
+export function createContext(db: HistoryDb, logger: Logger, observeBatch?: BatchObserver): HistoryContext {
+  return { db, logger, loaders: createLoaders(db, observeBatch) };
 }

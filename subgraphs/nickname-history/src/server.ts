@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Registry } from 'prom-client';
 import type { RecordedEvents } from './intake/intake-metrics.js';
 import { parse } from 'graphql';
-import { buildSubgraphServer, type Logger, type SubgraphServer } from '@mp/service-kit';
+import { buildSubgraphServer, dataLoaderBatchMetrics, type Logger, type SubgraphServer } from '@mp/service-kit';
 import { createContext, type HistoryContext } from './context.js';
 import type { HistoryDb } from './data/history-repository.js';
 import { resolvers } from './resolvers/index.js';
@@ -37,12 +37,13 @@ export async function buildServer({
   metricsRegistry,
   recordedEvents,
 }: HistoryServerDeps): Promise<HistoryServer> {
+  const observeBatch = metricsRegistry ? dataLoaderBatchMetrics(metricsRegistry) : undefined;
   const server = await buildSubgraphServer<HistoryContext>({
     typeDefs,
     resolvers,
     logger,
     gatewaySecret,
-    createContext: (requestLog) => createContext(db, requestLog),
+    createContext: (requestLog) => createContext(db, requestLog, observeBatch),
     ready: async () => {
       await db.$queryRaw`SELECT 1`;
       return (await readiness?.()) ?? {};
@@ -50,5 +51,5 @@ export async function buildServer({
     routes: [eventsRoute(db, eventsSecret, logger.child({ component: 'event-intake' }), recordedEvents)],
     ...(metricsRegistry ? { metricsRegistry } : {}),
   });
-  return { ...server, createContext: (requestLog = logger) => createContext(db, requestLog) };
+  return { ...server, createContext: (requestLog = logger) => createContext(db, requestLog, observeBatch) };
 }

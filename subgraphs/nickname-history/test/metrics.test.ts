@@ -71,7 +71,7 @@ const sample = async (name: string, labels: Record<string, string> = {}) => {
 
 it('measures the delay from a nickname change to its stored history row, for events over HTTP', async () => {
   const url = `${await server.http.listen(0)}/internal/events`;
-  const events = chainOf(randomUUID(), ['d1', 'd2']).map((event) => ({ ...event, changedAt: new Date(Date.now() - 2_000).toISOString() }));
+  const events = chainOf(randomUUID(), ['d1', 'd2']).map((event) => ({ ...event, changedAt: new Date(Date.now() - 10_000).toISOString() }));
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-events-secret': TEST_EVENTS_SECRET },
@@ -79,9 +79,9 @@ it('measures the delay from a nickname change to its stored history row, for eve
   });
   expect(response.status).toBe(200);
   expect(await sample('nickname_history_event_delay_seconds_count', { transport: 'http' })).toBe(2);
-  // Both were two seconds old: in the 2.5 s bucket, not the 1 s one.
-  expect(await sample('nickname_history_event_delay_seconds_bucket', { transport: 'http', le: '1' })).toBe(0);
-  expect(await sample('nickname_history_event_delay_seconds_bucket', { transport: 'http', le: '2.5' })).toBe(2);
+  // Both changed ten seconds ago: past the 5 s bucket, inside the 30 s one.
+  expect(await sample('nickname_history_event_delay_seconds_bucket', { transport: 'http', le: '5' })).toBe(0);
+  expect(await sample('nickname_history_event_delay_seconds_bucket', { transport: 'http', le: '30' })).toBe(2);
 });
 
 it("counts the consumer's work, dead letters included, and reports queue depths", async () => {
@@ -101,4 +101,19 @@ it("counts the consumer's work, dead letters included, and reports queue depths"
   expect(await sample('nickname_history_event_delay_seconds_count', { transport: 'amqp' })).toBe(3);
   expect(await sample('nickname_history_queue_depth', { queue: topology.queue, kind: 'events' })).toBe(0);
   expect(await sample('nickname_history_queue_depth', { queue: topology.deadLetterQueue, kind: 'dead_letter' })).toBe(1);
+});
+
+it('records DataLoader batch sizes: a page of members is one batch of all their ids', async () => {
+  const representations = Array.from({ length: 5 }, () => ({ __typename: 'Member', id: randomUUID() }));
+  const response = await server.apollo.executeOperation(
+    {
+      query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Member { nicknameHistory(first: 2) { totalCount } } } }',
+      variables: { r: representations },
+    },
+    { contextValue: server.createContext() },
+  );
+  expect(response.body.kind === 'single' && response.body.singleResult.errors).toBeFalsy();
+  expect(await sample('dataloader_batch_size_count', { loader: 'historyPage' })).toBe(1);
+  expect(await sample('dataloader_batch_size_sum', { loader: 'historyPage' })).toBe(5);
+  expect(await sample('dataloader_batch_size_sum', { loader: 'historyCount' })).toBe(5);
 });

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Member as MemberRow } from '@mp/prisma/members';
 import { findMembersByIds, type MembersDb } from './members-repository.js';
+import type { BatchObserver } from '@mp/service-kit';
 import { canonicalId } from './ids.js';
 
 /** Per-request loaders: they cache, so sharing them across requests would leak data. */
@@ -8,9 +9,10 @@ export interface MemberLoaders {
   memberById: DataLoader<string, MemberRow | null>;
 }
 
-export function createLoaders(db: MembersDb): MemberLoaders {
+export function createLoaders(db: MembersDb, observeBatch: BatchObserver = () => {}): MemberLoaders {
   return {
     memberById: new DataLoader<string, MemberRow | null>(async (ids) => {
+      observeBatch('memberById', ids.length);
       const canonical = ids.map(canonicalId);
       const wellFormed = [...new Set(canonical.filter((id): id is string => id !== null))];
       const rows = wellFormed.length > 0 ? await findMembersByIds(db, wellFormed) : [];

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { HistoryPage, HistoryPageKey } from './history-page.js';
 import { countHistories, findHistoryPages, type HistoryDb } from './history-repository.js';
+import type { BatchObserver } from '@mp/service-kit';
 import { isUuid } from './ids.js';
 
 /** Per-request loaders; one `_entities` batch from the gateway becomes one call of each. */
@@ -16,10 +17,11 @@ const emptyPage = (key: HistoryPageKey): HistoryPage => ({
   hasPreviousPage: key.beforeVersion !== null,
 });
 
-export function createLoaders(db: HistoryDb): HistoryLoaders {
+export function createLoaders(db: HistoryDb, observeBatch: BatchObserver = () => {}): HistoryLoaders {
   return {
     historyPage: new DataLoader(
       async (keys) => {
+        observeBatch('historyPage', keys.length);
         // A malformed id cannot have history; keep it out of the uuid[] parameter.
         const valid = keys.filter((key) => isUuid(key.memberId));
         const pages = valid.length > 0 ? await findHistoryPages(db, valid) : [];
@@ -29,6 +31,7 @@ export function createLoaders(db: HistoryDb): HistoryLoaders {
       { cacheKeyFn: (key) => `${key.memberId}|${key.first}|${key.beforeVersion ?? ''}` },
     ),
     historyCount: new DataLoader(async (memberIds) => {
+      observeBatch('historyCount', memberIds.length);
       const valid = memberIds.filter(isUuid);
       const counts = valid.length > 0 ? await countHistories(db, valid) : new Map<string, number>();
       return memberIds.map((id) => counts.get(id) ?? 0);
