@@ -1,0 +1,35 @@
+// docker-compose.yml wires the operators' files to the images that read them: the paths exist, and
+// Prometheus scrapes each service on the METRICS_PORT that service is given.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+interface Service {
+  environment?: Record<string, string>;
+  volumes?: string[];
+}
+const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as { services: Record<string, Service> };
+const prometheusConfig = parse(readFileSync(join(ROOT, 'ops/prometheus/prometheus.yml'), 'utf8')) as {
+  scrape_configs: { static_configs: { targets: string[] }[] }[];
+};
+
+it('mounts only files and folders that exist in the repository', () => {
+  for (const name of ['prometheus', 'grafana']) {
+    const mounts = (compose.services[name]?.volumes ?? [])
+      .filter((volume) => volume.startsWith('./'))
+      .map((volume) => volume.split(':')[0]!);
+    expect(mounts.length).toBeGreaterThan(0);
+    for (const mount of mounts) expect([name, mount, existsSync(join(ROOT, mount))]).toEqual([name, mount, true]);
+  }
+});
+
+it('scrapes each service on the metrics port it is given', () => {
+  const targets = prometheusConfig.scrape_configs.flatMap((config) => config.static_configs.flatMap((group) => group.targets));
+  for (const service of ['gateway', 'members', 'nickname-history']) {
+    const port = compose.services[service]?.environment?.['METRICS_PORT'];
+    expect([service, port]).toEqual([service, expect.stringMatching(/^\d+$/)]);
+    expect(targets).toContain(`${service}:${port}`);
+  }
+});
