@@ -85,7 +85,15 @@ it('serves GraphiQL with the example operation and the live schema docs, and run
   expect(response?.headers()['content-security-policy']).toMatch(/script-src 'self'/);
 
   // The editor opens on the example; the docs explorer shows the live schema's root types.
-  await page.locator('.graphiql-query-editor').getByText('MembersWithHistory').first().waitFor({ timeout: 30_000 });
+  await page
+    .locator('.graphiql-query-editor')
+    .getByText('MembersWithHistory')
+    .first()
+    .waitFor({ timeout: 30_000 })
+    .catch((error: unknown) => {
+      // Say why the page did not render, not only that it did not.
+      throw new Error(`the editor never showed the example; page errors: ${JSON.stringify(pageErrors)}`, { cause: error });
+    });
   await page.locator('.graphiql-doc-explorer').getByText('Mutation').first().waitFor({ timeout: 30_000 });
   expect(await textOf('.graphiql-doc-explorer')).toMatch(/query: Query mutation: Mutation/);
 
