@@ -1,4 +1,4 @@
-import { createLogger, createMetricsRegistry, onShutdownSignal, startMetricsServer, startupPhases } from '@mp/service-kit';
+import { createLogger, createMetricsRegistry, onShutdownSignal, sqlMetrics, startMetricsServer, startupPhases } from '@mp/service-kit';
 import { applyMigrations, openDatabase, type DatabaseTarget } from '@mp/prisma';
 import { PrismaClient } from '@mp/prisma/members';
 import { readEnv } from './env.js';
@@ -22,7 +22,10 @@ const database = await startup.time('database', () => openDatabase(target, { poo
 const applied = await startup.time('migrations', () => applyMigrations('members', database));
 logger.info({ database: target.kind, applied }, 'migrations applied');
 
-const db = new PrismaClient({ adapter: database.adapterFactory });
+const metricsRegistry = createMetricsRegistry('members');
+const db = new PrismaClient({ adapter: database.adapterFactory, log: [{ emit: 'event', level: 'query' }] });
+const observeSql = sqlMetrics(metricsRegistry, ['member', 'outbox_event']);
+db.$on('query', (event) => observeSql(event.query, event.duration));
 await startup.time('nicknameKeys', () => backfillNicknameKeys(db, logger.child({ component: 'nickname-key-backfill' })));
 // AMQP_URL selects RabbitMQ; without it events go straight to nickname-history over HTTP.
 const amqp = env.AMQP_URL
@@ -34,7 +37,6 @@ const amqp = env.AMQP_URL
       logger: logger.child({ component: 'amqp-publisher' }),
     })
   : null;
-const metricsRegistry = createMetricsRegistry('members');
 registerOutboxGauges(metricsRegistry, db);
 const publisher = measuredPublisher(
   amqp ??

@@ -1,6 +1,6 @@
 // What an operator scrapes from members: HTTP requests, and the outbox's lag and deliveries.
 import { pino } from 'pino';
-import { createMetricsRegistry } from '@mp/service-kit';
+import { createMetricsRegistry, sqlMetrics } from '@mp/service-kit';
 import type { NicknameChanged } from '@mp/events';
 import { createMembersTestDb, type MembersTestDb } from './support/database.js';
 import { TEST_GATEWAY_SECRET, execute } from './support/server.js';
@@ -22,6 +22,10 @@ beforeAll(async () => {
     metricsRegistry: registry,
   });
   registerOutboxGauges(registry, testDb.db);
+  const observeSql = sqlMetrics(registry, ['member', 'outbox_event']);
+  // The test database's client emits query events (support/database.ts); its type does not say so.
+  const emitting = testDb.db as unknown as { $on(event: 'query', listener: (event: { query: string; duration: number }) => void): void };
+  emitting.$on('query', (event) => observeSql(event.query, event.duration));
 });
 afterAll(async () => {
   await server.close();
@@ -80,4 +84,23 @@ it('measures its HTTP requests by route and status, with process metrics beside 
   expect(await sample('http_server_request_duration_seconds_count', { http_route: '/healthz', http_response_status_code: '200' })).toBe(1);
   expect(await sample('http_server_request_duration_seconds_count', { http_route: '/graphql', http_response_status_code: '401' })).toBe(1);
   expect(await sample('process_resident_memory_bytes')).toBeGreaterThan(0);
+});
+
+it('times SQL by table and statement kind, never by the statement text', async () => {
+  await execute(server, CREATE_MEMBER, { input: signUpInput() });
+  expect(
+    await sample('db_client_operation_duration_seconds_count', { db_collection_name: 'member', db_operation_name: 'INSERT' }),
+  ).toBeGreaterThanOrEqual(1);
+  expect(
+    await sample('db_client_operation_duration_seconds_count', { db_collection_name: 'outbox_event', db_operation_name: 'INSERT' }),
+  ).toBeGreaterThanOrEqual(1);
+  // Raw statements too (the outbox backlog query above).
+  expect(
+    await sample('db_client_operation_duration_seconds_count', { db_collection_name: 'outbox_event', db_operation_name: 'SELECT' }),
+  ).toBeGreaterThanOrEqual(1);
+  const labels = (await registry.getSingleMetric('db_client_operation_duration_seconds')!.get()).values.map((value) => value.labels);
+  for (const { db_collection_name, db_operation_name } of labels) {
+    expect(['member', 'outbox_event', 'other']).toContain(db_collection_name);
+    expect(['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'BEGIN', 'COMMIT', 'ROLLBACK', 'WITH', 'OTHER']).toContain(db_operation_name);
+  }
 });

@@ -1,4 +1,4 @@
-import { createLogger, createMetricsRegistry, onShutdownSignal, startMetricsServer, startupPhases } from '@mp/service-kit';
+import { createLogger, createMetricsRegistry, onShutdownSignal, sqlMetrics, startMetricsServer, startupPhases } from '@mp/service-kit';
 import { applyMigrations, openDatabase, type DatabaseTarget } from '@mp/prisma';
 import { PrismaClient } from '@mp/prisma/nickname-history';
 import { readEnv } from './env.js';
@@ -18,9 +18,11 @@ const database = await startup.time('database', () => openDatabase(target, { poo
 const applied = await startup.time('migrations', () => applyMigrations('nickname-history', database));
 logger.info({ database: target.kind, applied }, 'migrations applied');
 
-const db = new PrismaClient({ adapter: database.adapterFactory });
-// AMQP_URL adds the RabbitMQ consumer; the HTTP intake stays available either way.
 const metricsRegistry = createMetricsRegistry('nickname-history');
+const db = new PrismaClient({ adapter: database.adapterFactory, log: [{ emit: 'event', level: 'query' }] });
+const observeSql = sqlMetrics(metricsRegistry, ['nickname_change']);
+db.$on('query', (event) => observeSql(event.query, event.duration));
+// AMQP_URL adds the RabbitMQ consumer; the HTTP intake stays available either way.
 const recordedEvents = eventDelayMetrics(metricsRegistry);
 const consumer = env.AMQP_URL
   ? startAmqpConsumer(db, {
