@@ -1,6 +1,7 @@
 // What an operator scrapes from the gateway, and the one access-log line per request.
 import type { Registry } from 'prom-client';
 import { createMetricsRegistry, startMetricsServer, type MetricsServer } from '@mp/service-kit';
+import { metricLabels, metricValue } from '@mp/testkit';
 import { freshAdmin, TestSystem } from './support/system.js';
 
 let system: TestSystem;
@@ -18,20 +19,7 @@ afterAll(async () => {
 });
 
 const scrape = async () => (await fetch(metrics.url)).text();
-/** Samples of one metric in Prometheus text: each with its labels and value. */
-function samples(text: string, name: string): { labels: Record<string, string>; value: number }[] {
-  return text
-    .split('\n')
-    .filter((line) => line.startsWith(`${name}{`))
-    .map((line) => {
-      const [, labelText = '', value = ''] = /^[^{]+\{(.*)\} (\S+)$/.exec(line) ?? [];
-      return { labels: Object.fromEntries([...labelText.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]])), value: Number(value) };
-    });
-}
-
-/** The value of the series of `name` whose labels include `labels`. */
-const valueOf = (text: string, name: string, labels: Record<string, string>) =>
-  samples(text, name).find((sample) => Object.entries(labels).every(([key, value]) => sample.labels[key] === value))?.value;
+const valueOf = (name: string, labels: Record<string, string>) => metricValue(registry, name, labels);
 
 async function post(body: unknown, authorization?: string) {
   const response = await fetch(system.gatewayUrl, {
@@ -50,24 +38,23 @@ it('counts operations by name and outcome, errors by code, refusals by reason, f
   expect(await post({ query: expensive })).toBe(400);
   expect(await post({ query: '{ me { id } }' }, 'Bearer not-a-token')).toBe(401);
 
-  const text = await scrape();
   expect(
-    valueOf(text, 'graphql_operation_duration_seconds_count', {
+    await valueOf('graphql_operation_duration_seconds_count', {
       graphql_operation_name: 'MembersPage',
       graphql_operation_type: 'query',
       outcome: 'success',
     }),
   ).toBe(1);
-  expect(valueOf(text, 'graphql_errors_total', { code: 'COST_ESTIMATED_TOO_EXPENSIVE' })).toBe(1);
-  expect(valueOf(text, 'gateway_rejected_requests_total', { reason: 'cost' })).toBe(1);
-  expect(valueOf(text, 'gateway_rejected_requests_total', { reason: 'auth' })).toBe(1);
+  expect(await valueOf('graphql_errors_total', { code: 'COST_ESTIMATED_TOO_EXPENSIVE' })).toBe(1);
+  expect(await valueOf('gateway_rejected_requests_total', { reason: 'cost' })).toBe(1);
+  expect(await valueOf('gateway_rejected_requests_total', { reason: 'auth' })).toBe(1);
   expect(
-    valueOf(text, 'gateway_subgraph_request_duration_seconds_count', { subgraph: 'members', outcome: 'success' }),
+    await valueOf('gateway_subgraph_request_duration_seconds_count', { subgraph: 'members', outcome: 'success' }),
   ).toBeGreaterThanOrEqual(1);
-  expect(valueOf(text, 'gateway_subgraph_circuit_state', { subgraph: 'members', state: 'closed' })).toBe(1);
-  expect(valueOf(text, 'gateway_subgraph_circuit_state', { subgraph: 'members', state: 'open' })).toBe(0);
+  expect(await valueOf('gateway_subgraph_circuit_state', { subgraph: 'members', state: 'closed' })).toBe(1);
+  expect(await valueOf('gateway_subgraph_circuit_state', { subgraph: 'members', state: 'open' })).toBe(0);
   expect(
-    valueOf(text, 'http_server_request_duration_seconds_count', {
+    await valueOf('http_server_request_duration_seconds_count', {
       http_request_method: 'POST',
       http_route: '/graphql',
       http_response_status_code: '401',
@@ -78,7 +65,7 @@ it('counts operations by name and outcome, errors by code, refusals by reason, f
 it('keeps label values bounded: client-chosen operation names beyond the first hundred are "other"', async () => {
   for (let i = 0; i < 120; i += 1) await post({ query: `query Op${i} { __typename }` });
   const names = new Set(
-    samples(await scrape(), 'graphql_operation_duration_seconds_count').map((sample) => sample.labels['graphql_operation_name']),
+    (await metricLabels(registry, 'graphql_operation_duration_seconds_count')).map((labels) => labels['graphql_operation_name']),
   );
   // A hundred names, "other", and "anonymous" for unnamed operations.
   expect(names.size).toBeLessThanOrEqual(102);

@@ -8,15 +8,6 @@ export type OperationLimitCode =
   | 'MAX_ROOT_FIELDS_EXCEEDED'
   | 'COST_ESTIMATED_TOO_EXPENSIVE';
 
-export const OPERATION_LIMIT_CODES: readonly OperationLimitCode[] = [
-  'MAX_DEPTH_EXCEEDED',
-  'MAX_ALIASES_EXCEEDED',
-  'MAX_DIRECTIVES_EXCEEDED',
-  'MAX_TOKENS_EXCEEDED',
-  'MAX_ROOT_FIELDS_EXCEEDED',
-  'COST_ESTIMATED_TOO_EXPENSIVE',
-];
-
 /** The operation asks for more than one request may: refused whole with HTTP 400, nothing fetched. */
 export class OperationLimitError extends GraphQLError {
   constructor(

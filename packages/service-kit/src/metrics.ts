@@ -124,3 +124,12 @@ export function sqlMetrics(registry: Registry, tables: readonly string[]): SqlOb
     duration.observe({ db_collection_name: table && known.has(table) ? table : 'other', db_operation_name: operation }, durationMs / 1000);
   };
 }
+
+/**
+ * `read` shared by every gauge collected in one scrape (they are collected together): one
+ * database query or broker call per scrape, however many gauges show its result.
+ */
+export function oncePerScrape<T>(read: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | null = null;
+  return () => (pending ??= read().finally(() => setTimeout(() => (pending = null), 0)));
+}

@@ -1,3 +1,4 @@
 export * from './operations.js';
 export * from './wait-for.js';
 export * from './ports.js';
+export * from './metrics.js';

@@ -1,6 +1,7 @@
 // What an operator scrapes from members: HTTP requests, and the outbox's lag and deliveries.
 import { pino } from 'pino';
 import { createMetricsRegistry, sqlMetrics } from '@mp/service-kit';
+import { metricLabels, metricValue } from '@mp/testkit';
 import type { NicknameChanged } from '@mp/events';
 import { createMembersTestDb, type MembersTestDb } from './support/database.js';
 import { TEST_GATEWAY_SECRET, execute } from './support/server.js';
@@ -32,17 +33,7 @@ afterAll(async () => {
   await testDb.close();
 });
 
-/** One series' value; histograms' `_count`/`_sum`/`_bucket` series are found by their own names. */
-const sample = async (name: string, labels: Record<string, string> = {}) => {
-  for (const metric of await registry.getMetricsAsJSON()) {
-    for (const value of metric.values) {
-      const seriesName = (value as { metricName?: string }).metricName ?? metric.name;
-      if (seriesName === name && Object.entries(labels).every(([key, expected]) => String(value.labels[key]) === expected))
-        return value.value;
-    }
-  }
-  return undefined;
-};
+const sample = (name: string, labels: Record<string, string> = {}) => metricValue(registry, name, labels);
 
 it('reports the outbox backlog: pending events and the age of the oldest', async () => {
   expect(await sample('outbox_pending_events')).toBe(0);
@@ -98,7 +89,7 @@ it('times SQL by table and statement kind, never by the statement text', async (
   expect(
     await sample('db_client_operation_duration_seconds_count', { db_collection_name: 'outbox_event', db_operation_name: 'SELECT' }),
   ).toBeGreaterThanOrEqual(1);
-  const labels = (await registry.getSingleMetric('db_client_operation_duration_seconds')!.get()).values.map((value) => value.labels);
+  const labels = await metricLabels(registry, 'db_client_operation_duration_seconds_count');
   for (const { db_collection_name, db_operation_name } of labels) {
     expect(['member', 'outbox_event', 'other']).toContain(db_collection_name);
     expect(['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'BEGIN', 'COMMIT', 'ROLLBACK', 'WITH', 'OTHER']).toContain(db_operation_name);

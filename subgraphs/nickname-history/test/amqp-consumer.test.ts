@@ -7,9 +7,8 @@ import { startAmqpConsumer, type AmqpConsumer } from '../src/intake/amqp-consume
 import { buildServer, type HistoryServer } from '../src/server.js';
 import { createHistoryTestDb, type HistoryTestDb } from './support/database.js';
 import { chainOf } from './support/events.js';
-import { TEST_EVENTS_SECRET, TEST_GATEWAY_SECRET } from './support/server.js';
+import { TEST_AMQP_URL as AMQP_URL, TEST_EVENTS_SECRET, TEST_GATEWAY_SECRET } from './support/server.js';
 
-const AMQP_URL = process.env['TEST_AMQP_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
 const topology = memberEventsTopology(`test.history-consumer.${randomBytes(4).toString('hex')}.`);
 
 let store: HistoryTestDb;

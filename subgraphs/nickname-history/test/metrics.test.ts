@@ -4,16 +4,15 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { pino } from 'pino';
 import { createMetricsRegistry } from '@mp/service-kit';
-import { waitFor } from '@mp/testkit';
+import { metricValue, waitFor } from '@mp/testkit';
 import { deleteMemberEventsTopology, memberEventsTopology, routingKeyFor } from '@mp/messaging';
 import { startAmqpConsumer, type AmqpConsumer } from '../src/intake/amqp-consumer.js';
 import { eventDelayMetrics, registerConsumerMetrics } from '../src/intake/intake-metrics.js';
 import { buildServer, type HistoryServer } from '../src/server.js';
 import { createHistoryTestDb, type HistoryTestDb } from './support/database.js';
 import { chainOf } from './support/events.js';
-import { TEST_EVENTS_SECRET, TEST_GATEWAY_SECRET } from './support/server.js';
+import { TEST_AMQP_URL as AMQP_URL, TEST_EVENTS_SECRET, TEST_GATEWAY_SECRET } from './support/server.js';
 
-const AMQP_URL = process.env['TEST_AMQP_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
 const topology = memberEventsTopology(`test.history-metrics.${randomBytes(4).toString('hex')}.`);
 const registry = createMetricsRegistry('nickname-history');
 const recordedEvents = eventDelayMetrics(registry);
@@ -57,17 +56,7 @@ afterAll(async () => {
   await store?.close();
 });
 
-/** One series' value; histograms' `_count` series are found by their own names. */
-const sample = async (name: string, labels: Record<string, string> = {}) => {
-  for (const metric of await registry.getMetricsAsJSON()) {
-    for (const value of metric.values) {
-      const seriesName = (value as { metricName?: string }).metricName ?? metric.name;
-      if (seriesName === name && Object.entries(labels).every(([key, expected]) => String(value.labels[key]) === expected))
-        return value.value;
-    }
-  }
-  return undefined;
-};
+const sample = (name: string, labels: Record<string, string> = {}) => metricValue(registry, name, labels);
 
 it('measures the delay from a nickname change to its stored history row, for events over HTTP', async () => {
   const url = `${await server.http.listen(0)}/internal/events`;

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { DURATION_BUCKETS } from '@mp/service-kit';
+import { DURATION_BUCKETS, oncePerScrape } from '@mp/service-kit';
 import type { MembersDb } from '../data/members-repository.js';
 import { outboxBacklog } from './outbox-store.js';
 import type { EventPublisher } from './publisher.js';
@@ -9,9 +9,7 @@ import type { EventPublisher } from './publisher.js';
  * alert watches (pending count, and the age of the oldest pending event).
  */
 export function registerOutboxGauges(registry: Registry, db: MembersDb): void {
-  let last: Promise<Awaited<ReturnType<typeof outboxBacklog>>> | null = null;
-  // One query per scrape for both gauges.
-  const backlog = () => (last ??= outboxBacklog(db).finally(() => setTimeout(() => (last = null), 0)));
+  const backlog = oncePerScrape(() => outboxBacklog(db));
   new Gauge({
     name: 'outbox_pending_events',
     help: 'Events committed but not yet acknowledged by the receiver.',

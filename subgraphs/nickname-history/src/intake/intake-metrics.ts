@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { NicknameChanged } from '@mp/events';
+import { oncePerScrape } from '@mp/service-kit';
 import type { AmqpConsumer, ConsumerStats } from './amqp-consumer.js';
 
 /** From 10 ms to a minute: the budget is 1 s (p99), an outage stretches it to minutes. */
@@ -47,8 +48,7 @@ export function registerConsumerMetrics(registry: Registry, consumer: AmqpConsum
       },
     });
   }
-  let status: ReturnType<AmqpConsumer['status']> | null = null;
-  const current = () => (status ??= consumer.status().finally(() => setTimeout(() => (status = null), 0)));
+  const current = oncePerScrape(() => consumer.status());
   new Gauge({
     name: 'nickname_history_queue_depth',
     help: 'Messages waiting in the queue (absent while disconnected).',
