@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadEnv, logLevelSchema, portSchema, positiveIntSchema, secretSchema } from '@mp/service-kit';
+import { loadEnv, logLevelSchema, portSchema, positiveIntSchema, secretSchema, tracingEnvShape } from '@mp/service-kit';
 import { SUBGRAPHS, type SubgraphUrlVariable } from './subgraphs.js';
 import { DEFAULT_OPERATION_LIMITS } from './limits/operation-limits.js';
 import { DEFAULT_MAX_SUBGRAPH_RESPONSE_BYTES, DEFAULT_REQUEST_DEADLINE_MS, PUBLIC_CONNECTION_LIMITS } from './public-http.js';
@@ -106,6 +106,7 @@ export const envSchema = z
     TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
     /** Without AUTH_*, outside production: where the development issuer keeps its signing key. */
     AUTH_DEV_KEYS_DIR: z.string().min(1).default('.data/dev-issuer'),
+    ...tracingEnvShape,
   })
   .superRefine((env, ctx) => {
     const auth = [env.AUTH_ISSUER, env.AUTH_AUDIENCE, env.AUTH_JWKS_URL];

@@ -1,4 +1,4 @@
-import { createLogger, createMetricsRegistry, onShutdownSignal, startMetricsServer, startupPhases } from '@mp/service-kit';
+import { createLogger, createMetricsRegistry, onShutdownSignal, startMetricsServer, startTracing, startupPhases } from '@mp/service-kit';
 import { authConfig, exposure, readEnv } from './env.js';
 import { tokenVerifierFor } from './auth/token-verifier-for.js';
 import { createRateLimits } from './limits/rate-limits.js';
@@ -10,6 +10,7 @@ import { subgraphUrlsFrom } from './subgraphs.js';
 
 const startup = startupPhases();
 const env = readEnv();
+const tracing = startTracing({ service: 'gateway', env });
 const logger = createLogger({ service: 'gateway', level: env.LOG_LEVEL });
 const manifestPath = env.PERSISTED_DOCUMENTS_MANIFEST;
 const { graphiql, introspection, fieldSuggestions } = exposure(env);
@@ -72,6 +73,7 @@ onShutdownSignal(logger, async () => {
   await gateway.close();
   await metricsServer?.close();
   redis?.disconnect();
+  await tracing.shutdown();
 });
 
 // Listening at once lets probes see the process alive (/healthz) while /readyz and /graphql

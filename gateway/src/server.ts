@@ -13,10 +13,12 @@ import { expressMiddleware } from '@as-integrations/express5';
 import {
   createErrorMasker,
   createHttpServer,
+  graphqlSpanAttributes,
   healthRoutes,
   httpServerMetrics,
   jsonBody,
   signIdentity,
+  traceRequests,
   type ConnectionLimits,
   type HttpServer,
   type Logger,
@@ -41,7 +43,7 @@ import { abandonWithRequest } from './request-signal.js';
 import type { Registry } from 'prom-client';
 import { createGatewayMetrics } from './observability/gateway-metrics.js';
 import { observeOperations, observeRequests } from './observability/observe-requests.js';
-import { observationOf } from './observability/request-observation.js';
+import { hasServerFault, observationOf } from './observability/request-observation.js';
 import { readCostDirectives } from './limits/cost/cost-directives.js';
 import { limitTokens } from './limits/limit-tokens.js';
 import { limitCodeOf } from './limits/operation-limit-error.js';
@@ -167,6 +169,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayServer> {
       }),
       ...(deps.fieldSuggestions ? [] : [hideFieldSuggestions()]),
       observeOperations(),
+      graphqlSpanAttributes(),
     ],
   });
   await apollo.start();
@@ -184,6 +187,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayServer> {
   if (deps.graphiql) app.use('/graphiql', graphiqlRoute(graphiqlAssetsDir));
   app.use(
     '/graphql',
+    traceRequests({ tracerName: 'gateway', route: '/graphql', failed: (res) => hasServerFault(observationOf(res)) }),
     observeRequests(metrics, logger.child({ component: 'access' })),
     ...(deps.corsOrigins.length > 0 ? [corsFor(deps.corsOrigins)] : []),
     startupGate.holdRequests,

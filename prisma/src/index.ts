@@ -1,6 +1,6 @@
 // Database connections and migrations for the services' PostgreSQL (or embedded PGlite) databases.
 export { openDatabase } from './open-database.js';
-export type { DatabaseTarget, OpenDatabaseOptions, OpenedDatabase } from './open-database.js';
+export type { DatabaseTarget, OpenDatabaseOptions, OpenedDatabase, PoolStats } from './open-database.js';
 export { applyMigrations, createMigration, schemaDrift, loadMigrationList, migrationSlug } from './migrations.js';
 export type { CreateMigrationOptions, CreatedMigration, DiffOptions } from './migrations.js';
 export { databaseNames, isDatabaseName, migrationsDir, schemaPath } from './databases.js';

@@ -16,10 +16,22 @@ export interface OpenDatabaseOptions {
   poolSize?: number;
 }
 
+/** A connection pool's occupancy now. */
+export interface PoolStats {
+  /** Connections open, busy or idle. */
+  total: number;
+  idle: number;
+  /** Queries waiting for a connection. */
+  waiting: number;
+  max: number;
+}
+
 export interface OpenedDatabase {
   readonly target: DatabaseTarget;
   /** Pass as `new PrismaClient({ adapter })`, and to `applyMigrations`. */
   readonly adapterFactory: SqlMigrationAwareDriverAdapterFactory;
+  /** The PostgreSQL pool's occupancy; null for embedded PGlite, which has no pool. */
+  poolStats(): PoolStats | null;
   /** Ends the pool or closes PGlite; disconnect Prisma clients first. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -27,10 +39,10 @@ export interface OpenedDatabase {
 export async function openDatabase(target: DatabaseTarget, options: OpenDatabaseOptions = {}): Promise<OpenedDatabase> {
   if (target.kind === 'postgres') {
     const connection = connectPostgres(target.url, options.poolSize ?? 10);
-    return { target, adapterFactory: connection.factory, close: once(() => connection.close()) };
+    return { target, adapterFactory: connection.factory, poolStats: connection.poolStats, close: once(() => connection.close()) };
   }
   // One PGlite per open: PGlite cannot open the same data directory twice.
   if (target.dataDir !== null) await mkdir(target.dataDir, { recursive: true });
   const db = await createPGlite(target.dataDir);
-  return { target, adapterFactory: new PGliteAdapterFactory(db), close: once(() => db.close()) };
+  return { target, adapterFactory: new PGliteAdapterFactory(db), poolStats: () => null, close: once(() => db.close()) };
 }

@@ -7,6 +7,7 @@ import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@p
 import type { SessionAwareAdapterFactory } from './session.js';
 import { delegatingAdapter, once } from './delegating-adapter.js';
 import { rethrowAsDriverError } from './driver-error.js';
+import type { PoolStats } from './open-database.js';
 
 const CHAR_OID = 18;
 const TEXT_OID = 25;
@@ -132,6 +133,7 @@ class MigrationSafePgFactory implements SessionAwareAdapterFactory {
 
 export interface PostgresConnection {
   factory: SqlMigrationAwareDriverAdapterFactory;
+  poolStats: () => PoolStats;
   close: () => Promise<void>;
 }
 
@@ -139,6 +141,7 @@ export function connectPostgres(url: string, poolSize: number): PostgresConnecti
   const pool = createPool(url, poolSize, { forSchemaEngine: false });
   return {
     factory: new MigrationSafePgFactory(url, pool),
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: poolSize }),
     close: () => pool.end(),
   };
 }

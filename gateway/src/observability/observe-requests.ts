@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { Logger } from '@mp/service-kit';
+import { serverSpanOf, traceIdsOf, type Logger } from '@mp/service-kit';
+import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import type { GatewayContext } from '../context.js';
 import { rejectionReason, type GatewayMetrics } from './gateway-metrics.js';
 import { newObservation, secondsSince } from './request-observation.js';
@@ -20,6 +21,9 @@ export function observeRequests(metrics: GatewayMetrics, logger: Logger): Reques
   return (req, res, next) => {
     const observation = newObservation();
     res.locals['observation'] = observation;
+    const span = serverSpanOf(res);
+    // The close event runs outside the request's context: its ids are taken from its span.
+    const traceIds = span ? traceIdsOf(trace.setSpan(ROOT_CONTEXT, span)) : {};
     res.once('close', () => {
       const seconds = secondsSince(observation.startedAt);
       const codes = observation.errorCodes;
@@ -35,6 +39,7 @@ export function observeRequests(metrics: GatewayMetrics, logger: Logger): Reques
       logger.info(
         {
           requestId: observation.requestId,
+          ...traceIds,
           method: req.method,
           operationName: observation.operationName ?? null,
           status: res.statusCode,

@@ -24,4 +24,10 @@ export function observationOf(res: Response): RequestObservation {
   return created;
 }
 
+/** Error codes that are the system's failure, not the caller's: such a request's trace is always kept. */
+const SERVER_FAULT_CODES = new Set(['INTERNAL_SERVER_ERROR', 'SERVICE_UNAVAILABLE', 'REQUEST_DEADLINE_EXCEEDED', 'SUBGRAPH_HTTP_ERROR']);
+
+export const hasServerFault = (observation: RequestObservation): boolean =>
+  observation.errorCodes.some((code) => SERVER_FAULT_CODES.has(code));
+
 export const secondsSince = (startedAt: bigint): number => Number(process.hrtime.bigint() - startedAt) / 1e9;

@@ -1,6 +1,7 @@
 import { GraphQLError, Kind } from 'graphql';
 import type { ASTNode, GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Logger } from './logger.js';
 import { isScalarShapeError } from './scalars.js';
 
@@ -81,7 +82,12 @@ export function createErrorMasker(logger: Logger) {
       delete extensions['stacktrace'];
       return { ...formatted, extensions };
     }
-    logger.error({ err: unwrapResolverError(error), path: formatted.path }, 'unexpected error in GraphQL operation');
+    const unwrapped = unwrapResolverError(error);
+    logger.error({ err: unwrapped, path: formatted.path }, 'unexpected error in GraphQL operation');
+    // The request's span fails with it, so the trace is kept whatever the sampling.
+    const span = trace.getActiveSpan();
+    span?.recordException(unwrapped instanceof Error ? unwrapped : String(unwrapped));
+    span?.setStatus({ code: SpanStatusCode.ERROR, message: 'unexpected error in GraphQL operation' });
     return {
       message: INTERNAL_ERROR_MESSAGE,
       ...(formatted.path ? { path: formatted.path } : {}),

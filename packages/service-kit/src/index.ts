@@ -14,3 +14,4 @@ export * from './retry.js';
 export * from './json-body.js';
 export * from './identity.js';
 export * from './metrics.js';
+export * from './tracing/index.js';

@@ -133,3 +133,51 @@ export function oncePerScrape<T>(read: () => Promise<T>): () => Promise<T> {
   let pending: Promise<T> | null = null;
   return () => (pending ??= read().finally(() => setTimeout(() => (pending = null), 0)));
 }
+
+/** A pool's occupancy as the database layer reports it (null: no pool, e.g. embedded). */
+export interface ConnectionPoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
+  max: number;
+}
+
+/**
+ * OpenTelemetry's connection-pool metrics (`db.client.connection.count` by state,
+ * `.pending_requests`, `.max`): a pool at its max with requests waiting is where latency hides.
+ */
+export function connectionPoolMetrics(registry: Registry, pool: string, read: () => ConnectionPoolStats | null): void {
+  const labels = { db_client_connection_pool_name: pool };
+  new Gauge({
+    name: 'db_client_connection_count',
+    help: 'Connections in the pool, by state (used, idle).',
+    labelNames: ['db_client_connection_pool_name', 'db_client_connection_state'] as const,
+    registers: [registry],
+    collect() {
+      const stats = read();
+      if (!stats) return;
+      this.set({ ...labels, db_client_connection_state: 'used' }, stats.total - stats.idle);
+      this.set({ ...labels, db_client_connection_state: 'idle' }, stats.idle);
+    },
+  });
+  new Gauge({
+    name: 'db_client_connection_pending_requests',
+    help: 'Queries waiting for a pooled connection.',
+    labelNames: ['db_client_connection_pool_name'] as const,
+    registers: [registry],
+    collect() {
+      const stats = read();
+      if (stats) this.set(labels, stats.waiting);
+    },
+  });
+  new Gauge({
+    name: 'db_client_connection_max',
+    help: 'Connections the pool may open.',
+    labelNames: ['db_client_connection_pool_name'] as const,
+    registers: [registry],
+    collect() {
+      const stats = read();
+      if (stats) this.set(labels, stats.max);
+    },
+  });
+}

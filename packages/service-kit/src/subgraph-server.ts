@@ -16,8 +16,12 @@ import type { Registry } from 'prom-client';
 import { httpServerMetrics } from './metrics.js';
 import { GATEWAY_SECRET_HEADER, requireSharedSecret } from './shared-secret.js';
 import { IDENTITY_HEADER, readIdentity, type Identity } from './identity.js';
+import { traceRequests } from './tracing/server-spans.js';
+import { graphqlSpanAttributes } from './tracing/graphql-span-attributes.js';
 
 export interface SubgraphServerOptions<TContext extends object> {
+  /** The service's name, for its spans. */
+  service: string;
   typeDefs: DocumentNode;
   /** The subgraph's codegen-typed resolver map. */
   resolvers: object;
@@ -80,6 +84,7 @@ export async function buildSubgraphServer<TContext extends object>(
       ApolloServerPluginLandingPageDisabled(),
       // Traces are for Apollo Studio, which this system does not report to.
       ApolloServerPluginInlineTraceDisabled(),
+      graphqlSpanAttributes(),
     ],
   });
   await apollo.start();
@@ -89,6 +94,7 @@ export async function buildSubgraphServer<TContext extends object>(
   for (const route of options.routes ?? []) app.use(route);
   app.use(
     '/graphql',
+    traceRequests({ tracerName: options.service, route: '/graphql' }),
     requireSharedSecret(GATEWAY_SECRET_HEADER, options.gatewaySecret),
     // Only the authenticated gateway gets here, and its request can be far larger than the
     // client's (a page of entity representations): the client-facing limit is the gateway's.

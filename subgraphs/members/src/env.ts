@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadEnv, logLevelSchema, portSchema, positiveIntSchema, secretSchema } from '@mp/service-kit';
+import { loadEnv, logLevelSchema, portSchema, positiveIntSchema, secretSchema, tracingEnvShape } from '@mp/service-kit';
 import { amqpEnvShape } from '@mp/messaging';
 
 export const envSchema = z.object({
@@ -25,6 +25,7 @@ export const envSchema = z.object({
   OUTBOX_PRUNE_INTERVAL_MS: positiveIntSchema.default(60_000),
   /** AMQP_URL set: publish through RabbitMQ; unset, the relay posts to nickname-history over HTTP. */
   ...amqpEnvShape,
+  ...tracingEnvShape,
 });
 
 export type MembersEnv = z.infer<typeof envSchema>;

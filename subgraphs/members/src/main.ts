@@ -1,4 +1,13 @@
-import { createLogger, createMetricsRegistry, onShutdownSignal, sqlMetrics, startMetricsServer, startupPhases } from '@mp/service-kit';
+import {
+  connectionPoolMetrics,
+  createLogger,
+  createMetricsRegistry,
+  onShutdownSignal,
+  sqlMetrics,
+  startMetricsServer,
+  startTracing,
+  startupPhases,
+} from '@mp/service-kit';
 import { applyMigrations, openDatabase, type DatabaseTarget } from '@mp/prisma';
 import { PrismaClient } from '@mp/prisma/members';
 import { readEnv } from './env.js';
@@ -13,6 +22,7 @@ import { measuredPublisher, registerOutboxGauges } from './outbox/outbox-metrics
 
 const startup = startupPhases();
 const env = readEnv();
+const tracing = startTracing({ service: 'members', env, prisma: true });
 const logger = createLogger({ service: 'members', level: env.LOG_LEVEL });
 
 const target: DatabaseTarget = env.MEMBERS_DATABASE_URL
@@ -23,6 +33,7 @@ const applied = await startup.time('migrations', () => applyMigrations('members'
 logger.info({ database: target.kind, applied }, 'migrations applied');
 
 const metricsRegistry = createMetricsRegistry('members');
+connectionPoolMetrics(metricsRegistry, 'members', () => database.poolStats());
 const db = new PrismaClient({ adapter: database.adapterFactory, log: [{ emit: 'event', level: 'query' }] });
 const observeSql = sqlMetrics(metricsRegistry, ['member', 'outbox_event']);
 db.$on('query', (event) => observeSql(event.query, event.duration));
@@ -74,6 +85,7 @@ onShutdownSignal(logger, async () => {
   await amqp?.close();
   await db.$disconnect();
   await database.close();
+  await tracing.shutdown();
 });
 
 const url = await server.http.listen(env.PORT, env.HOST);

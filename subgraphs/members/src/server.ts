@@ -35,6 +35,7 @@ export async function buildServer(deps: MembersServerDeps): Promise<MembersServe
     ...(deps.metricsRegistry ? { observeBatch: dataLoaderBatchMetrics(deps.metricsRegistry) } : {}),
   };
   const server = await buildSubgraphServer<MembersContext>({
+    service: 'members',
     typeDefs,
     resolvers,
     logger,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadEnv, logLevelSchema, portSchema, positiveIntSchema, secretSchema } from '@mp/service-kit';
+import { loadEnv, logLevelSchema, portSchema, positiveIntSchema, secretSchema, tracingEnvShape } from '@mp/service-kit';
 import { amqpEnvShape } from '@mp/messaging';
 
 export const envSchema = z.object({
@@ -24,6 +24,7 @@ export const envSchema = z.object({
   /** Deliveries of a failing message before it is moved to the dead-letter queue. */
   EVENT_MAX_ATTEMPTS: positiveIntSchema.max(40).default(5),
   EVENT_RETRY_DELAY_MS: positiveIntSchema.default(1_000),
+  ...tracingEnvShape,
 });
 
 export type HistoryEnv = z.infer<typeof envSchema>;

@@ -1,4 +1,13 @@
-import { createLogger, createMetricsRegistry, onShutdownSignal, sqlMetrics, startMetricsServer, startupPhases } from '@mp/service-kit';
+import {
+  connectionPoolMetrics,
+  createLogger,
+  createMetricsRegistry,
+  onShutdownSignal,
+  sqlMetrics,
+  startMetricsServer,
+  startTracing,
+  startupPhases,
+} from '@mp/service-kit';
 import { applyMigrations, openDatabase, type DatabaseTarget } from '@mp/prisma';
 import { PrismaClient } from '@mp/prisma/nickname-history';
 import { readEnv } from './env.js';
@@ -9,6 +18,7 @@ import { startAmqpConsumer } from './intake/amqp-consumer.js';
 
 const startup = startupPhases();
 const env = readEnv();
+const tracing = startTracing({ service: 'nickname-history', env, prisma: true });
 const logger = createLogger({ service: 'nickname-history', level: env.LOG_LEVEL });
 
 const target: DatabaseTarget = env.NICKNAME_HISTORY_DATABASE_URL
@@ -19,6 +29,7 @@ const applied = await startup.time('migrations', () => applyMigrations('nickname
 logger.info({ database: target.kind, applied }, 'migrations applied');
 
 const metricsRegistry = createMetricsRegistry('nickname-history');
+connectionPoolMetrics(metricsRegistry, 'nickname-history', () => database.poolStats());
 const db = new PrismaClient({ adapter: database.adapterFactory, log: [{ emit: 'event', level: 'query' }] });
 const observeSql = sqlMetrics(metricsRegistry, ['nickname_change']);
 db.$on('query', (event) => observeSql(event.query, event.duration));
@@ -57,6 +68,7 @@ onShutdownSignal(logger, async () => {
   await consumer?.close();
   await db.$disconnect();
   await database.close();
+  await tracing.shutdown();
 });
 
 const url = await server.http.listen(env.PORT, env.HOST);

@@ -39,6 +39,7 @@ export async function buildServer({
 }: HistoryServerDeps): Promise<HistoryServer> {
   const observeBatch = metricsRegistry ? dataLoaderBatchMetrics(metricsRegistry) : undefined;
   const server = await buildSubgraphServer<HistoryContext>({
+    service: 'nickname-history',
     typeDefs,
     resolvers,
     logger,

@@ -60,6 +60,7 @@ function setUp(overrides: Partial<DeliveryProcessorOptions> = {}) {
     databaseReachable: () => Promise.resolve(true),
     isLive: () => true,
     deadLetterQueue: 'dlq',
+    queue: 'events',
     prefetch: 10,
     maxAttempts: 3,
     retryDelayMs: 5,

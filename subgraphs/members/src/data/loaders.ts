@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Member as MemberRow } from '@mp/prisma/members';
 import { findMembersByIds, type MembersDb } from './members-repository.js';
-import type { BatchObserver } from '@mp/service-kit';
+import { tracedBatch, type BatchObserver } from '@mp/service-kit';
 import { canonicalId } from './ids.js';
 
 /** Per-request loaders: they cache, so sharing them across requests would leak data. */
@@ -11,13 +11,15 @@ export interface MemberLoaders {
 
 export function createLoaders(db: MembersDb, observeBatch: BatchObserver = () => {}): MemberLoaders {
   return {
-    memberById: new DataLoader<string, MemberRow | null>(async (ids) => {
-      observeBatch('memberById', ids.length);
-      const canonical = ids.map(canonicalId);
-      const wellFormed = [...new Set(canonical.filter((id): id is string => id !== null))];
-      const rows = wellFormed.length > 0 ? await findMembersByIds(db, wellFormed) : [];
-      const byId = new Map(rows.map((row) => [row.id, row]));
-      return canonical.map((id) => (id === null ? null : (byId.get(id) ?? null)));
-    }),
+    memberById: new DataLoader<string, MemberRow | null>(
+      tracedBatch('memberById', async (ids: readonly string[]) => {
+        observeBatch('memberById', ids.length);
+        const canonical = ids.map(canonicalId);
+        const wellFormed = [...new Set(canonical.filter((id): id is string => id !== null))];
+        const rows = wellFormed.length > 0 ? await findMembersByIds(db, wellFormed) : [];
+        const byId = new Map(rows.map((row) => [row.id, row]));
+        return canonical.map((id) => (id === null ? null : (byId.get(id) ?? null)));
+      }),
+    ),
   };
 }

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { ConfirmChannel } from 'amqplib';
 import type { NicknameChanged } from '@mp/events';
-import type { Logger } from '@mp/service-kit';
+import { currentTraceCarrier, type Logger } from '@mp/service-kit';
 import {
   assertMemberEventsTopology,
   routingKeyFor,
@@ -87,6 +87,8 @@ export function createAmqpPublisher(options: AmqpPublisherOptions): AmqpPublishe
     const ch = channel;
     if (!ch) throw new Error('message broker not connected');
     returned.clear();
+    // The relay's publish span, so the consumer continues the trace.
+    const headers = currentTraceCarrier();
     for (const event of events) {
       const accepted = ch.publish(topology.exchange, routingKeyFor(event.type), Buffer.from(JSON.stringify(event)), {
         persistent: true,
@@ -97,6 +99,7 @@ export function createAmqpPublisher(options: AmqpPublisherOptions): AmqpPublishe
         contentType: 'application/json',
         timestamp: Math.floor(Date.now() / 1000),
         appId: 'members',
+        headers,
       });
       // The socket buffer is full: wait for it to drain rather than buffering without bound.
       if (!accepted) await withTimeout(once(ch, 'drain'), options.confirmTimeoutMs, 'broker write buffer did not drain');

@@ -1,4 +1,4 @@
-import { EVENTS_SECRET_HEADER } from '@mp/service-kit';
+import { currentTraceCarrier, EVENTS_SECRET_HEADER } from '@mp/service-kit';
 import type { NicknameChanged } from '@mp/events';
 import type { EventPublisher } from './publisher.js';
 
@@ -15,7 +15,7 @@ export function createHttpPublisher({ url, secret, timeoutMs }: HttpPublisherOpt
     async publish(events: readonly NicknameChanged[]) {
       const response = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', [EVENTS_SECRET_HEADER]: secret },
+        headers: { 'content-type': 'application/json', [EVENTS_SECRET_HEADER]: secret, ...currentTraceCarrier() },
         body: JSON.stringify({ events }),
         signal: AbortSignal.timeout(timeoutMs),
       });

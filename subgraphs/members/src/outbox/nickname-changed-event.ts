@@ -1,4 +1,5 @@
 import type { NicknameChanged } from '@mp/events';
+import { currentTraceCarrier } from '@mp/service-kit';
 import { newId } from '../data/ids.js';
 
 export interface NicknameChange {
@@ -21,10 +22,17 @@ export const nicknameChangedEvent = (change: NicknameChange): NicknameChanged =>
   changedAt: change.changedAt.toISOString(),
 });
 
-/** Its outbox row: the event id is the row id, so a redelivered event is recognisable downstream. */
-export const outboxRow = (event: NicknameChanged) => ({
-  id: event.eventId,
-  aggregateId: event.memberId,
-  type: event.type,
-  payload: event,
-});
+/**
+ * Its outbox row: the event id is the row id, so a redelivered event is recognisable downstream.
+ * The row keeps the writing transaction's trace context (none outside a trace) for the relay.
+ */
+export const outboxRow = (event: NicknameChanged) => {
+  const traceContext = currentTraceCarrier();
+  return {
+    id: event.eventId,
+    aggregateId: event.memberId,
+    type: event.type,
+    payload: event,
+    ...(Object.keys(traceContext).length > 0 ? { traceContext } : {}),
+  };
+};

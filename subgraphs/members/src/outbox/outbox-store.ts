@@ -5,6 +5,8 @@ export interface ClaimedEvent {
   id: string;
   attempts: number;
   event: NicknameChanged;
+  /** The writing transaction's trace context, if it was traced. */
+  traceContext: Record<string, unknown> | null;
 }
 
 /**
@@ -13,7 +15,9 @@ export interface ClaimedEvent {
  * and no transaction stays open while events are on the wire.
  */
 export async function claimDueEvents(db: MembersDb, limit: number, leaseMs: number): Promise<ClaimedEvent[]> {
-  const rows = await db.$queryRaw<{ id: string; attempts: number; payload: unknown; created_at: Date }[]>`
+  const rows = await db.$queryRaw<
+    { id: string; attempts: number; payload: unknown; created_at: Date; trace_context: Record<string, unknown> | null }[]
+  >`
     UPDATE outbox_event
        SET available_at = now() + ${leaseMs} * interval '1 millisecond', attempts = attempts + 1
      WHERE id IN (
@@ -22,10 +26,15 @@ export async function claimDueEvents(db: MembersDb, limit: number, leaseMs: numb
         ORDER BY created_at, id
         LIMIT ${limit}
         FOR UPDATE SKIP LOCKED)
-    RETURNING id, attempts, payload, created_at`;
+    RETURNING id, attempts, payload, created_at, trace_context`;
   return rows
     .sort((a, b) => a.created_at.getTime() - b.created_at.getTime())
-    .map((row) => ({ id: row.id, attempts: row.attempts, event: nicknameChangedSchema.parse(row.payload) }));
+    .map((row) => ({
+      id: row.id,
+      attempts: row.attempts,
+      event: nicknameChangedSchema.parse(row.payload),
+      traceContext: row.trace_context,
+    }));
 }
 
 export async function markPublished(db: MembersDb, ids: readonly string[]): Promise<void> {

@@ -1,7 +1,8 @@
-import { backoffDelay, wakeableSleep, type Logger } from '@mp/service-kit';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { backoffDelay, contextFromCarrier, linkToCarrier, wakeableSleep, type Logger } from '@mp/service-kit';
 import type { MembersDb } from '../data/members-repository.js';
 import type { EventPublisher } from './publisher.js';
-import { claimDueEvents, markPublished, prunePublished, scheduleRetry } from './outbox-store.js';
+import { claimDueEvents, markPublished, prunePublished, scheduleRetry, type ClaimedEvent } from './outbox-store.js';
 
 export interface RelayOptions {
   batchSize: number;
@@ -31,6 +32,40 @@ export interface OutboxRelay {
   stop(): Promise<void>;
 }
 
+const tracer = trace.getTracer('members');
+
+/**
+ * Publishes a batch inside a PRODUCER span that continues the trace of the batch's first event and
+ * links to every event's own: a change's trace runs from its commit through the broker to the
+ * history row, and a batch's span shows which changes it carried.
+ */
+function publishTraced(publisher: EventPublisher, claimed: readonly ClaimedEvent[]): Promise<void> {
+  return tracer.startActiveSpan(
+    'publish member-events',
+    {
+      kind: SpanKind.PRODUCER,
+      links: claimed.flatMap((row) => linkToCarrier(row.traceContext)),
+      attributes: {
+        'messaging.operation.type': 'send',
+        'messaging.destination.name': 'member-events',
+        'messaging.batch.message_count': claimed.length,
+      },
+    },
+    contextFromCarrier(claimed[0]?.traceContext),
+    async (span) => {
+      try {
+        await publisher.publish(claimed.map((row) => row.event));
+      } catch (error) {
+        span.recordException(error instanceof Error ? error : String(error));
+        span.setStatus({ code: SpanStatusCode.ERROR });
+        throw error;
+      } finally {
+        span.end();
+      }
+    },
+  );
+}
+
 /**
  * Delivers committed outbox events until acknowledged (at-least-once). A row is marked
  * published only after the publisher resolved; failures are retried with backoff, forever.
@@ -49,7 +84,7 @@ export function startOutboxRelay(
     if (claimed.length === 0) return 0;
     const ids = claimed.map((row) => row.id);
     try {
-      await publisher.publish(claimed.map((row) => row.event));
+      await publishTraced(publisher, claimed);
     } catch (error) {
       const attempts = Math.max(...claimed.map((row) => row.attempts));
       const delayMs = backoffDelay(attempts, { baseMs: options.retryBaseMs, maxMs: options.retryMaxMs });

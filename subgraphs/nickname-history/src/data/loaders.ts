@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { HistoryPage, HistoryPageKey } from './history-page.js';
 import { countHistories, findHistoryPages, type HistoryDb } from './history-repository.js';
-import type { BatchObserver } from '@mp/service-kit';
+import { tracedBatch, type BatchObserver } from '@mp/service-kit';
 import { isUuid } from './ids.js';
 
 /** Per-request loaders; one `_entities` batch from the gateway becomes one call of each. */
@@ -20,21 +20,23 @@ const emptyPage = (key: HistoryPageKey): HistoryPage => ({
 export function createLoaders(db: HistoryDb, observeBatch: BatchObserver = () => {}): HistoryLoaders {
   return {
     historyPage: new DataLoader(
-      async (keys) => {
+      tracedBatch('historyPage', async (keys: readonly HistoryPageKey[]) => {
         observeBatch('historyPage', keys.length);
         // A malformed id cannot have history; keep it out of the uuid[] parameter.
         const valid = keys.filter((key) => isUuid(key.memberId));
         const pages = valid.length > 0 ? await findHistoryPages(db, valid) : [];
         const byKey = new Map(valid.map((key, index) => [key, pages[index]]));
         return keys.map((key) => byKey.get(key) ?? emptyPage(key));
-      },
+      }),
       { cacheKeyFn: (key) => `${key.memberId}|${key.first}|${key.beforeVersion ?? ''}` },
     ),
-    historyCount: new DataLoader(async (memberIds) => {
-      observeBatch('historyCount', memberIds.length);
-      const valid = memberIds.filter(isUuid);
-      const counts = valid.length > 0 ? await countHistories(db, valid) : new Map<string, number>();
-      return memberIds.map((id) => counts.get(id) ?? 0);
-    }),
+    historyCount: new DataLoader(
+      tracedBatch('historyCount', async (memberIds: readonly string[]) => {
+        observeBatch('historyCount', memberIds.length);
+        const valid = memberIds.filter(isUuid);
+        const counts = valid.length > 0 ? await countHistories(db, valid) : new Map<string, number>();
+        return memberIds.map((id) => counts.get(id) ?? 0);
+      }),
+    ),
   };
 }

@@ -75,6 +75,7 @@ export function startAmqpConsumer(db: HistoryDb, options: AmqpConsumerOptions): 
       ),
     isLive: (channel: DeliveryChannel) => state.kind === 'consuming' && state.channel === channel,
     deadLetterQueue: topology.deadLetterQueue,
+    queue: topology.queue,
     prefetch: options.prefetch,
     maxAttempts: options.maxAttempts,
     retryDelayMs: options.retryDelayMs,

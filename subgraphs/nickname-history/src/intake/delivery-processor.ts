@@ -1,6 +1,7 @@
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { nicknameChangedSchema, type NicknameChanged } from '@mp/events';
-import type { Logger } from '@mp/service-kit';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { contextFromCarrier, linkToCarrier, type Logger } from '@mp/service-kit';
 import { deadLetterCopy, deliveryCount, parseMessageBody } from '@mp/messaging';
 
 /** The part of a confirm channel the processor uses (a fake in unit tests). */
@@ -30,6 +31,8 @@ export interface DeliveryProcessorOptions {
   /** False once the delivery's channel is gone or the consumer stops: leave it to the broker. */
   isLive(channel: DeliveryChannel): boolean;
   deadLetterQueue: string;
+  /** The queue consumed, for spans. */
+  queue: string;
   /** Unacknowledged messages in hand at most (also the largest batch). */
   prefetch: number;
   maxAttempts: number;
@@ -45,6 +48,39 @@ export interface DeliveryProcessor {
   drained(): Promise<void>;
   /** Cancels pending retries (their messages come back from the broker by themselves). */
   cancelRetries(): void;
+}
+
+const tracer = trace.getTracer('nickname-history');
+
+/**
+ * Runs a batch's processing in a CONSUMER span continuing the first message's trace (the relay's
+ * publish span, sent in its headers) and linking to every message's, as the relay's span does.
+ */
+function processTraced(queue: string, batch: readonly Delivery[], work: () => Promise<void>): Promise<void> {
+  return tracer.startActiveSpan(
+    `process ${queue}`,
+    {
+      kind: SpanKind.CONSUMER,
+      links: batch.flatMap((d) => linkToCarrier(d.message.properties.headers)),
+      attributes: {
+        'messaging.system': 'rabbitmq',
+        'messaging.operation.type': 'process',
+        'messaging.destination.name': queue,
+        'messaging.batch.message_count': batch.length,
+      },
+    },
+    contextFromCarrier(batch[0]?.message.properties.headers),
+    async (span) => {
+      try {
+        await work();
+      } catch (error) {
+        span.setStatus({ code: SpanStatusCode.ERROR });
+        throw error;
+      } finally {
+        span.end();
+      }
+    },
+  );
 }
 
 type StoreOutcome = { kind: 'stored'; count: number } | { kind: 'failed'; reason: string } | { kind: 'abandoned' };
@@ -166,7 +202,7 @@ export function createDeliveryProcessor(options: DeliveryProcessorOptions): Deli
     while (pending.length > 0) {
       const batch = pending.splice(0, options.prefetch);
       try {
-        await processBatch(batch);
+        await processTraced(options.queue, batch, () => processBatch(batch));
       } catch (error) {
         // E.g. the channel died while dead-lettering: unacked messages come back by themselves.
         logger.warn({ err: error, messages: batch.length }, 'batch processing interrupted');

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { eventBatchSchema } from '@mp/events';
-import { EVENTS_SECRET_HEADER, jsonBody, requireSharedSecret, type Logger } from '@mp/service-kit';
+import { EVENTS_SECRET_HEADER, jsonBody, requireSharedSecret, traceRequests, type Logger } from '@mp/service-kit';
 import { recordNicknameChanges, type HistoryDb } from '../data/history-repository.js';
 import type { RecordedEvents } from './intake-metrics.js';
 
@@ -10,7 +10,8 @@ import type { RecordedEvents } from './intake-metrics.js';
  */
 export function eventsRoute(db: HistoryDb, secret: string, logger: Logger, recorded: RecordedEvents = () => {}): Router {
   const router = Router();
-  router.post('/internal/events', requireSharedSecret(EVENTS_SECRET_HEADER, secret), jsonBody('1mb'), (req, res, next) => {
+  const traced = traceRequests({ tracerName: 'nickname-history', route: '/internal/events' });
+  router.post('/internal/events', traced, requireSharedSecret(EVENTS_SECRET_HEADER, secret), jsonBody('1mb'), (req, res, next) => {
     const batch = eventBatchSchema.safeParse(req.body);
     if (!batch.success) {
       logger.warn({ issues: batch.error.issues.slice(0, 5) }, 'rejected malformed event batch');

@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import { trace } from '@opentelemetry/api';
+import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchSpanProcessor, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { PrismaInstrumentation } from '@prisma/instrumentation';
+import { KeepFailedTraces } from './keep-failed-traces.js';
+import { RecordUnsampled, samplerFromEnv } from './sampler.js';
+import { otlpTracesUrl, type TracingEnv } from './tracing-env.js';
+
+export interface TracingOptions {
+  /** `service.name` of every span this process exports. */
+  service: string;
+  env: TracingEnv;
+  /** Where spans go; by default OTLP/HTTP when the env names an endpoint, else nowhere. */
+  exporter?: SpanExporter;
+  /** Hand each span to the exporter as it ends (tests) instead of in batches. */
+  exportEachSpan?: boolean;
+  /** Prisma's spans: one per client operation and one per SQL statement. */
+  prisma?: boolean;
+}
+
+export interface Tracing {
+  /** False when OTEL_SDK_DISABLED: no spans are made. */
+  readonly enabled: boolean;
+  /** Whether spans leave the process. */
+  readonly exporting: boolean;
+  forceFlush(): Promise<void>;
+  /** Exports what is pending, then stops. */
+  shutdown(): Promise<void>;
+}
+
+const DISABLED: Tracing = { enabled: false, exporting: false, forceFlush: () => Promise.resolve(), shutdown: () => Promise.resolve() };
+
+/**
+ * This process's OpenTelemetry SDK: W3C trace context in and out, AsyncLocalStorage context,
+ * OTEL_* sampling with errors always kept, OTLP export when configured. Start it before serving:
+ * libraries (Apollo Gateway, Prisma) pick up the global provider whenever they make a span.
+ */
+export function startTracing(options: TracingOptions): Tracing {
+  const { env } = options;
+  if (env.OTEL_SDK_DISABLED) return DISABLED;
+  const url = otlpTracesUrl(env);
+  const exporter = options.exporter ?? (url ? new OTLPTraceExporter({ url }) : null);
+  const processors: SpanProcessor[] = exporter
+    ? [new KeepFailedTraces(options.exportEachSpan ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter))]
+    : [];
+  const provider = new NodeTracerProvider({
+    resource: defaultResource().merge(resourceFromAttributes({ 'service.name': options.service, 'service.instance.id': randomUUID() })),
+    sampler: new RecordUnsampled(samplerFromEnv(env.OTEL_TRACES_SAMPLER, env.OTEL_TRACES_SAMPLER_ARG)),
+    spanProcessors: processors,
+  });
+  provider.register();
+  const unregister = options.prisma ? registerInstrumentations({ instrumentations: [new PrismaInstrumentation()] }) : () => {};
+  return {
+    enabled: true,
+    exporting: exporter !== null,
+    forceFlush: () => provider.forceFlush(),
+    shutdown: async () => {
+      unregister();
+      await provider.shutdown();
+      trace.disable();
+    },
+  };
+}
