@@ -1,15 +1,16 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { context, createContextKey } from '@opentelemetry/api';
 import type { RequestHandler } from 'express';
 import { GraphQLError } from 'graphql';
 
 /**
  * The abort signal of the client request being served. @apollo/gateway calls the subgraph fetcher
- * with no per-request hook for cancellation, so the signal travels with the request's async context.
+ * with no per-request hook for cancellation, so the signal travels with the request's async
+ * context: OpenTelemetry's, which buildGateway makes sure follows async work.
  */
-const requestSignals = new AsyncLocalStorage<AbortSignal>();
+const REQUEST_SIGNAL = createContextKey('request abort signal');
 
 /** The signal of the request this code runs for, if any. */
-export const currentRequestSignal = (): AbortSignal | undefined => requestSignals.getStore();
+export const currentRequestSignal = (): AbortSignal | undefined => context.active().getValue(REQUEST_SIGNAL) as AbortSignal | undefined;
 
 /** Why a request's work was abandoned. */
 export class RequestAbandonedError extends GraphQLError {
@@ -34,6 +35,6 @@ export function abandonWithRequest(deadlineMs: number): RequestHandler {
       clearTimeout(deadline);
       if (!res.writableFinished) controller.abort(new RequestAbandonedError('client-gone'));
     });
-    requestSignals.run(controller.signal, next);
+    context.with(context.active().setValue(REQUEST_SIGNAL, controller.signal), next);
   };
 }

@@ -13,12 +13,14 @@ import { expressMiddleware } from '@as-integrations/express5';
 import {
   createErrorMasker,
   createHttpServer,
+  ensureContextManager,
   graphqlSpanAttributes,
   healthRoutes,
   httpServerMetrics,
   jsonBody,
   signIdentity,
   traceRequests,
+  continueRequestTrace,
   type ConnectionLimits,
   type HttpServer,
   type Logger,
@@ -115,6 +117,8 @@ const corsFor = (origins: readonly string[]) =>
 
 export async function buildGateway(deps: GatewayDeps): Promise<GatewayServer> {
   const { logger, subgraphUrls, gatewaySecret, subgraphTimeoutMs } = deps;
+  // Request deadlines and trace context both travel in OpenTelemetry's context.
+  ensureContextManager();
   const maskError = createErrorMasker(logger);
   if (deps.graphiql && !deps.introspection) throw new Error('GraphiQL needs introspection');
   const metrics = createGatewayMetrics(deps.metricsRegistry, () => perSubgraph((name) => fetchers[name].state()));
@@ -195,6 +199,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayServer> {
     authenticate(deps.tokenVerifier, logger.child({ component: 'authenticate' })),
     limitRequests(deps.rateLimits),
     jsonBody('100kb'),
+    continueRequestTrace(),
     limitTokens(deps.operationLimits.maxTokens),
     ...(deps.persistedDocuments ? [persistedDocuments(deps.persistedDocuments)] : []),
     abandonWithRequest(deps.requestDeadlineMs),

@@ -58,6 +58,8 @@ export interface MigratedTestDatabase<Client> {
   url: string | null;
   /** Every SQL statement the client sent; tests reset it with `statements.length = 0`. */
   statements: string[];
+  /** The pool's occupancy (null when embedded). */
+  poolStats: OpenedDatabase['poolStats'];
   close: () => Promise<void>;
 }
 
@@ -82,6 +84,7 @@ export async function openMigratedTestDatabase<Client extends QueryLoggingClient
     client,
     url: throwaway?.url ?? null,
     statements,
+    poolStats: () => database.poolStats(),
     close: async () => {
       await client.$disconnect();
       await database.close();

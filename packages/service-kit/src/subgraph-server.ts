@@ -16,7 +16,7 @@ import type { Registry } from 'prom-client';
 import { httpServerMetrics } from './metrics.js';
 import { GATEWAY_SECRET_HEADER, requireSharedSecret } from './shared-secret.js';
 import { IDENTITY_HEADER, readIdentity, type Identity } from './identity.js';
-import { traceRequests } from './tracing/server-spans.js';
+import { continueRequestTrace, traceRequests } from './tracing/server-spans.js';
 import { graphqlSpanAttributes } from './tracing/graphql-span-attributes.js';
 
 export interface SubgraphServerOptions<TContext extends object> {
@@ -99,6 +99,7 @@ export async function buildSubgraphServer<TContext extends object>(
     // Only the authenticated gateway gets here, and its request can be far larger than the
     // client's (a page of entity representations): the client-facing limit is the gateway's.
     jsonBody(SUBGRAPH_BODY_LIMIT),
+    continueRequestTrace(),
     identityFromGateway(options.gatewaySecret, logger),
     expressMiddleware(apollo, {
       context: ({ req, res }) =>

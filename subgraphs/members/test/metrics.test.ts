@@ -1,6 +1,6 @@
 // What an operator scrapes from members: HTTP requests, and the outbox's lag and deliveries.
 import { pino } from 'pino';
-import { createMetricsRegistry, sqlMetrics } from '@mp/service-kit';
+import { connectionPoolMetrics, createMetricsRegistry, sqlMetrics } from '@mp/service-kit';
 import { metricLabels, metricValue } from '@mp/testkit';
 import type { NicknameChanged } from '@mp/events';
 import { createMembersTestDb, type MembersTestDb } from './support/database.js';
@@ -23,6 +23,7 @@ beforeAll(async () => {
     metricsRegistry: registry,
   });
   registerOutboxGauges(registry, testDb.db);
+  connectionPoolMetrics(registry, 'members', () => testDb.poolStats());
   const observeSql = sqlMetrics(registry, ['member', 'outbox_event']);
   // The test database's client emits query events (support/database.ts); its type does not say so.
   const emitting = testDb.db as unknown as { $on(event: 'query', listener: (event: { query: string; duration: number }) => void): void };
@@ -94,4 +95,16 @@ it('times SQL by table and statement kind, never by the statement text', async (
     expect(['member', 'outbox_event', 'other']).toContain(db_collection_name);
     expect(['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'BEGIN', 'COMMIT', 'ROLLBACK', 'WITH', 'OTHER']).toContain(db_operation_name);
   }
+});
+
+it("reports the database pool's connections by state, its waiting queries and its size", async () => {
+  await execute(server, CREATE_MEMBER, { input: signUpInput() });
+  const pool = { db_client_connection_pool_name: 'members' };
+  const used = await sample('db_client_connection_count', { ...pool, db_client_connection_state: 'used' });
+  const idle = await sample('db_client_connection_count', { ...pool, db_client_connection_state: 'idle' });
+  // Between requests every connection the pool opened is idle again.
+  expect(used).toBe(0);
+  expect(idle).toBeGreaterThan(0);
+  expect(await sample('db_client_connection_pending_requests', pool)).toBe(0);
+  expect(await sample('db_client_connection_max', pool)).toBe(20);
 });

@@ -1,5 +1,5 @@
 // docker-compose.yml wires the operators' files to the images that read them: the paths exist, and
-// Prometheus scrapes each service on the METRICS_PORT that service is given.
+// Prometheus scrapes each service on the METRICS_PORT that service is given, and traces reach Jaeger.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,8 +9,9 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 interface Service {
   environment?: Record<string, string>;
   volumes?: string[];
+  expose?: string[];
 }
-const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as { services: Record<string, Service> };
+const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service> };
 const prometheusConfig = parse(readFileSync(join(ROOT, 'ops/prometheus/prometheus.yml'), 'utf8')) as {
   scrape_configs: { static_configs: { targets: string[] }[] }[];
 };
@@ -31,5 +32,15 @@ it('scrapes each service on the metrics port it is given', () => {
     const port = compose.services[service]?.environment?.['METRICS_PORT'];
     expect([service, port]).toEqual([service, expect.stringMatching(/^\d+$/)]);
     expect(targets).toContain(`${service}:${port}`);
+  }
+});
+
+it("sends every service's traces to the trace backend it runs", () => {
+  const backend = compose.services['jaeger'];
+  expect(backend).toBeDefined();
+  for (const name of ['gateway', 'members', 'nickname-history']) {
+    const endpoint = new URL(compose.services[name]?.environment?.['OTEL_EXPORTER_OTLP_ENDPOINT'] ?? 'missing:');
+    expect(endpoint.hostname).toBe('jaeger');
+    expect(backend!.expose).toContain(endpoint.port);
   }
 });

@@ -5,3 +5,5 @@ export * from './server-spans.js';
 export * from './batch-spans.js';
 export { KeepFailedTraces } from './keep-failed-traces.js';
 export * from './graphql-span-attributes.js';
+export { RecordUnsampled, samplerFromEnv } from './sampler.js';
+export * from './context-manager.js';

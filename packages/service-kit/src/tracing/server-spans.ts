@@ -1,4 +1,4 @@
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { context, propagation, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 import type { RequestHandler, Response } from 'express';
 
 export interface ServerSpanOptions {
@@ -11,14 +11,16 @@ export interface ServerSpanOptions {
 }
 
 const SPAN_KEY = 'serverSpan';
+const CONTEXT_KEY = 'serverSpanContext';
 
 /** The request's server span, for handlers that add what they learn (operation name, caller). */
 export const serverSpanOf = (res: Response): Span | undefined => res.locals[SPAN_KEY] as Span | undefined;
 
 /**
  * One SERVER span per request, continuing the caller's W3C trace context, ended when the response
- * closes. The request and response emitters are bound to it, so body parsing and every later
- * handler (and the logs they write) run inside the span.
+ * closes. Handlers run inside it until the body is read: stream callbacks leave the async context,
+ * so `continueRequestTrace` re-enters it after body parsing (one context switch per request rather
+ * than wrapping every listener of the request and response emitters).
  */
 export function traceRequests({ tracerName, route, failed }: ServerSpanOptions): RequestHandler {
   const tracer = trace.getTracer(tracerName);
@@ -37,8 +39,14 @@ export function traceRequests({ tracerName, route, failed }: ServerSpanOptions):
       span.end();
     });
     const active = trace.setSpan(parent, span);
-    context.bind(active, req);
-    context.bind(active, res);
+    res.locals[CONTEXT_KEY] = active;
     context.with(active, next);
   };
 }
+
+/** Runs the rest of the request inside its server span again (mount it after body parsing). */
+export const continueRequestTrace = (): RequestHandler => (_req, res, next) => {
+  const active = res.locals[CONTEXT_KEY] as Context | undefined;
+  if (active) context.with(active, next);
+  else next();
+};

@@ -6,6 +6,7 @@ import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { PrismaInstrumentation } from '@prisma/instrumentation';
+import { ensureContextManager } from './context-manager.js';
 import { KeepFailedTraces } from './keep-failed-traces.js';
 import { RecordUnsampled, samplerFromEnv } from './sampler.js';
 import { otlpTracesUrl, type TracingEnv } from './tracing-env.js';
@@ -52,8 +53,11 @@ export function startTracing(options: TracingOptions): Tracing {
     sampler: new RecordUnsampled(samplerFromEnv(env.OTEL_TRACES_SAMPLER, env.OTEL_TRACES_SAMPLER_ARG)),
     spanProcessors: processors,
   });
-  provider.register();
-  const unregister = options.prisma ? registerInstrumentations({ instrumentations: [new PrismaInstrumentation()] }) : () => {};
+  ensureContextManager();
+  provider.register({ contextManager: null });
+  // Prisma's own serialize/compile steps would double its span count for little to see.
+  const prisma = () => new PrismaInstrumentation({ ignoreSpanTypes: ['prisma:client:serialize', 'prisma:client:compile'] });
+  const unregister = options.prisma ? registerInstrumentations({ instrumentations: [prisma()] }) : () => {};
   return {
     enabled: true,
     exporting: exporter !== null,
