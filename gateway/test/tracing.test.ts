@@ -72,7 +72,8 @@ it('continues the client trace through the gateway, one fetch per subgraph, to t
   );
 
   for (const subgraph of ['members', 'nickname-history']) {
-    const fetch = trace.one((s) => s.kind === SpanKind.CLIENT && s.attributes['peer.service'] === subgraph, `${subgraph} fetch`);
+    const fetch = trace.one((s) => s.name === 'gateway.fetch' && s.attributes['peer.service'] === subgraph, `${subgraph} fetch`);
+    expect(fetch.attributes['http.response.status_code']).toBe(200);
     expect(trace.descendantsOf(gateway)).toContain(fetch);
     const server = trace.one((s) => s.kind === SpanKind.SERVER && s.instrumentationScope.name === subgraph, `${subgraph} server span`);
     expect(server.parentSpanContext?.spanId).toBe(fetch.spanContext().spanId);

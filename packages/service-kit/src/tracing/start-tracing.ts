@@ -55,8 +55,11 @@ export function startTracing(options: TracingOptions): Tracing {
   });
   ensureContextManager();
   provider.register({ contextManager: null });
-  // Prisma's own serialize/compile steps would double its span count for little to see.
-  const prisma = () => new PrismaInstrumentation({ ignoreSpanTypes: ['prisma:client:serialize', 'prisma:client:compile'] });
+  // One span per SQL statement (`prisma:client:db_query`, its text in `db.query.text`) under the
+  // resolver or DataLoader batch that sent it; Prisma's operation, serialize and compile steps
+  // around it would triple the span count for little more to see.
+  const prisma = () =>
+    new PrismaInstrumentation({ ignoreSpanTypes: ['prisma:client:operation', 'prisma:client:serialize', 'prisma:client:compile'] });
   const unregister = options.prisma ? registerInstrumentations({ instrumentations: [prisma()] }) : () => {};
   return {
     enabled: true,
