@@ -4,7 +4,7 @@
 # WORKSPACE is the service's package name: @mp/gateway, @mp/members or @mp/nickname-history.
 # docker-compose.yml builds all three. The image runs that service: node main.js, a link to the
 # workspace's dist/main.js.
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS base
 ENV TURBO_TELEMETRY_DISABLED=1 CHECKPOINT_DISABLE=1 NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false

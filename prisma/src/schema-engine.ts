@@ -49,8 +49,9 @@ function withUnrefTimers(imports: Record<string, unknown>): Record<string, unkno
 }
 
 /**
- * The package targets bundlers (`import './x.wasm'`), which Node 20 cannot load:
- * instantiate the Wasm ourselves and hand it to the generated JS glue, once per module registry.
+ * The package targets bundlers (`import './x.wasm'`), which Node 20 cannot load; Node 24 can, but
+ * then its timer imports cannot be unref'd. Instantiate the Wasm ourselves with the generated JS
+ * glue as (wrapped) imports, once per module registry.
  */
 function loadWasm(): Promise<void> {
   loaded ??= (async () => {

@@ -1,8 +1,6 @@
 // The upstream behaviours src/ works around, asserted on the stock packages. Each case passes while
 // the bug is there; when an upgrade makes one fail, that release fixed it: delete the workaround the
 // case names (and its entry in prisma/README.md) instead of "fixing" the case.
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -13,22 +11,11 @@ import { withSchemaEngine } from '../src/schema-engine.js';
 import { loadMigrationList } from '../src/migrations.js';
 import { emptySchema, removeTemporaryFolders, writeMigrationFolder } from './support/migration-folders.js';
 
-const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
-
 afterAll(removeTemporaryFolders);
 
 function sql(text: string) {
   return { sql: text, args: [], argTypes: [] };
 }
-
-it('@prisma/schema-engine-wasm cannot be imported by Node (src/schema-engine.ts loadWasm)', () => {
-  const result = spawnSync(process.execPath, ['--input-type=module', '-e', "await import('@prisma/schema-engine-wasm')"], {
-    cwd: PACKAGE_DIR,
-    encoding: 'utf8',
-  });
-  expect(result.status).not.toBe(0);
-  expect(result.stderr).toMatch(/ERR_UNKNOWN_FILE_EXTENSION/);
-});
 
 describe('@prisma/adapter-pg', () => {
   let db: TestDatabase;

@@ -55,7 +55,8 @@ it('links commit, publish, consume and insert in one trace', async () => {
   // …which continues the transaction that wrote the outbox row.
   expect(ancestorsOf(publish!).map((span) => span.name)).toContain('change nickname');
   const outboxWrite = spans.find(
-    (span) => span.name === 'prisma:client:db_query' && String(span.attributes['db.query.text']).includes('INSERT INTO "public"."outbox_event"'),
+    (span) =>
+      span.name === 'prisma:client:db_query' && String(span.attributes['db.query.text']).includes('INSERT INTO "public"."outbox_event"'),
   );
   expect(outboxWrite).toBeDefined();
   const historyInsert = spans.filter(
