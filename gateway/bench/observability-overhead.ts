@@ -231,6 +231,8 @@ try {
           errors: r.errors,
           'vs off': `${((median(r.rps) / base) * 100).toFixed(1)} %`,
           ...Object.fromEntries(Object.entries(r.cpuMsPerRequest).map(([service, ms]) => [`${service} CPU ms/req`, median(ms).toFixed(2)])),
+          // What the three services do per core they burn (PostgreSQL and the load generator aside).
+          'req/s per core': Math.round(1000 / Object.values(r.cpuMsPerRequest).reduce((sum, ms) => sum + median(ms), 0)),
         },
       ]),
     ),

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
 const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
+/** A URL, or nothing when unset or set empty (`OTEL_EXPORTER_OTLP_ENDPOINT=` turns export off). */
+const optionalUrl = z.preprocess((value) => (value === '' ? undefined : value), z.url().optional());
 
 /**
  * OpenTelemetry's standard variables, as every service reads them. With no OTLP endpoint nothing
@@ -10,9 +12,9 @@ export const tracingEnvShape = {
   /** `true` turns tracing off entirely: no spans, no trace ids in logs (context still propagates). */
   OTEL_SDK_DISABLED: flag.default(false),
   /** Base OTLP/HTTP endpoint, e.g. http://collector:4318 (traces go to `/v1/traces` under it). */
-  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
   /** Full traces URL; wins over the base endpoint. */
-  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalUrl,
   OTEL_TRACES_SAMPLER: z
     .enum(['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'])
     .default('parentbased_always_on'),
