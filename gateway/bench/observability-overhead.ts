@@ -57,7 +57,8 @@ const children: ChildProcess[] = [];
 
 const common = {
   NODE_ENV: 'production',
-  LOG_LEVEL: 'warn',
+  // Production's level: the gateway writes its access-log line for every request.
+  LOG_LEVEL: 'info',
   HOST: '127.0.0.1',
   GATEWAY_SECRET: randomBytes(32).toString('hex'),
   EVENTS_SECRET: randomBytes(32).toString('hex'),

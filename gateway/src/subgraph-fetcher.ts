@@ -121,7 +121,7 @@ export function createSubgraphFetcher(
       // its context goes to the subgraph as `traceparent` (a span of our own would double the
       // gateway's spans per fetch for nothing more to see).
       const span = trace.getActiveSpan();
-      span?.setAttributes({ 'http.request.method': 'POST', 'url.full': url, 'server.address': hostOf(url), 'peer.service': serviceName });
+      span?.setAttributes({ 'http.request.method': 'POST', 'server.address': hostOf(url), 'peer.service': serviceName });
       const started = performance.now();
       const observe = (outcome: SubgraphFetchOutcome) => {
         onFetch(outcome, (performance.now() - started) / 1000);

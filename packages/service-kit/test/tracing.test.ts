@@ -5,7 +5,7 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '
 import { z } from 'zod';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { KeepFailedTraces, RecordUnsampled, samplerFromEnv, startTracing, tracingEnvShape, traceIdsOf } from '../src/index.js';
+import { KeepFailedTraces, RecordUnsampled, samplerFromEnv, SkipSpans, startTracing, tracingEnvShape, traceIdsOf } from '../src/index.js';
 
 const envOf = (values: Record<string, string>) => z.object(tracingEnvShape).parse(values);
 
@@ -120,5 +120,18 @@ describe('startTracing', () => {
     const tracing = startTracing({ service: 'off', env: envOf({ OTEL_SDK_DISABLED: 'true' }) });
     expect(tracing.enabled).toBe(false);
     expect(trace.getTracer('test').startSpan('nothing').isRecording()).toBe(false);
+  });
+});
+
+describe('SkipSpans', () => {
+  it('leaves the named spans out of the export and passes every other span on', () => {
+    const exporter = new InMemorySpanExporter();
+    const provider = new BasicTracerProvider({ spanProcessors: [new SkipSpans(new SimpleSpanProcessor(exporter), ['noise'])] });
+    const tracer = provider.getTracer('test');
+    const root = tracer.startSpan('root');
+    tracer.startSpan('noise', {}, trace.setSpan(context.active(), root)).end();
+    tracer.startSpan('work', {}, trace.setSpan(context.active(), root)).end();
+    root.end();
+    expect(exporter.getFinishedSpans().map((span) => span.name)).toEqual(['work', 'root']);
   });
 });

@@ -8,6 +8,7 @@ import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { PrismaInstrumentation } from '@prisma/instrumentation';
 import { ensureContextManager } from './context-manager.js';
 import { KeepFailedTraces } from './keep-failed-traces.js';
+import { SkipSpans } from './skip-spans.js';
 import { RecordUnsampled, samplerFromEnv } from './sampler.js';
 import { otlpTracesUrl, type TracingEnv } from './tracing-env.js';
 
@@ -19,8 +20,10 @@ export interface TracingOptions {
   exporter?: SpanExporter;
   /** Hand each span to the exporter as it ends (tests) instead of in batches. */
   exportEachSpan?: boolean;
-  /** Prisma's spans: one per client operation and one per SQL statement. */
+  /** Prisma's spans: one per SQL statement. */
   prisma?: boolean;
+  /** Names of leaf spans (a library's) not worth exporting: their parent shows their time. */
+  skipSpans?: readonly string[];
 }
 
 export interface Tracing {
@@ -48,7 +51,17 @@ export function startTracing(options: TracingOptions): Tracing {
   // services 2 to 3 times the CPU per span to encode for a quarter of the bytes.
   const exporter = options.exporter ?? (url ? new OTLPTraceExporter({ url }) : null);
   const processors: SpanProcessor[] = exporter
-    ? [new KeepFailedTraces(options.exportEachSpan ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter))]
+    ? [
+        new SkipSpans(
+          new KeepFailedTraces(
+            options.exportEachSpan
+              ? new SimpleSpanProcessor(exporter)
+              : // Room for a few seconds of a busy process's spans while an export is on the wire.
+                new BatchSpanProcessor(exporter, { maxQueueSize: 8_192, maxExportBatchSize: 1_024 }),
+          ),
+          options.skipSpans ?? [],
+        ),
+      ]
     : [];
   const provider = new NodeTracerProvider({
     resource: defaultResource().merge(resourceFromAttributes({ 'service.name': options.service, 'service.instance.id': randomUUID() })),
