@@ -12,7 +12,7 @@ import { applyMigrations, openDatabase, type DatabaseTarget } from '@mp/prisma';
 import { PrismaClient } from '@mp/prisma/nickname-history';
 import { readEnv } from './env.js';
 import { buildServer } from './server.js';
-import { eventDelayMetrics, registerConsumerMetrics } from './intake/intake-metrics.js';
+import { consumerProcessingMetrics, eventDelayMetrics, registerConsumerMetrics } from './intake/intake-metrics.js';
 import { memberEventsTopology } from '@mp/messaging';
 import { startAmqpConsumer } from './intake/amqp-consumer.js';
 
@@ -45,6 +45,7 @@ const consumer = env.AMQP_URL
       retryDelayMs: env.EVENT_RETRY_DELAY_MS,
       logger: logger.child({ component: 'amqp-consumer' }),
       recorded: recordedEvents,
+      processed: consumerProcessingMetrics(metricsRegistry, memberEventsTopology(env.AMQP_PREFIX).queue),
     })
   : null;
 if (consumer) registerConsumerMetrics(metricsRegistry, consumer);

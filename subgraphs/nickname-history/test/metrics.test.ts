@@ -7,7 +7,7 @@ import { createMetricsRegistry } from '@mp/service-kit';
 import { metricValue, waitFor } from '@mp/testkit';
 import { deleteMemberEventsTopology, memberEventsTopology, routingKeyFor } from '@mp/messaging';
 import { startAmqpConsumer, type AmqpConsumer } from '../src/intake/amqp-consumer.js';
-import { eventDelayMetrics, registerConsumerMetrics } from '../src/intake/intake-metrics.js';
+import { consumerProcessingMetrics, eventDelayMetrics, registerConsumerMetrics } from '../src/intake/intake-metrics.js';
 import { buildServer, type HistoryServer } from '../src/server.js';
 import { createHistoryTestDb, type HistoryTestDb } from './support/database.js';
 import { chainOf } from './support/events.js';
@@ -44,6 +44,7 @@ beforeAll(async () => {
     retryDelayMs: 20,
     logger: pino({ level: 'silent' }),
     recorded: recordedEvents,
+    processed: consumerProcessingMetrics(registry, topology.queue),
   });
   registerConsumerMetrics(registry, consumer);
   await consumer.ready();
@@ -90,6 +91,13 @@ it("counts the consumer's work, dead letters included, and reports queue depths"
   expect(await sample('nickname_history_event_delay_seconds_count', { transport: 'amqp' })).toBe(3);
   expect(await sample('nickname_history_queue_depth', { queue: topology.queue, kind: 'events' })).toBe(0);
   expect(await sample('nickname_history_queue_depth', { queue: topology.deadLetterQueue, kind: 'dead_letter' })).toBe(1);
+  // Every batch is timed: at least one for the three stored, one for each attempt of the bad one.
+  const batches = await sample('messaging_process_duration_seconds_count', {
+    messaging_system: 'rabbitmq',
+    messaging_destination_name: topology.queue,
+  });
+  expect(batches).toBeGreaterThanOrEqual(2);
+  expect(batches).toBeLessThanOrEqual(consumer.stats.received);
 });
 
 it('records DataLoader batch sizes: a page of members is one batch of all their ids', async () => {

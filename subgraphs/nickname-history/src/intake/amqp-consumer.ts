@@ -24,6 +24,8 @@ export interface AmqpConsumerOptions {
   name?: string;
   /** Told of every batch stored (for the end-to-end delay metric). */
   recorded?: RecordedEvents;
+  /** Told how long each batch of messages took to process. */
+  processed?: (seconds: number, messages: number) => void;
 }
 
 export interface ConsumerStatus {
@@ -81,6 +83,7 @@ export function startAmqpConsumer(db: HistoryDb, options: AmqpConsumerOptions): 
     retryDelayMs: options.retryDelayMs,
     databaseRetryMs: options.databaseRetryMs ?? 500,
     logger,
+    ...(options.processed ? { processed: options.processed } : {}),
   });
 
   const connection = startReconnectingConnection({

@@ -39,6 +39,8 @@ export interface DeliveryProcessorOptions {
   retryDelayMs: number;
   databaseRetryMs: number;
   logger: Logger;
+  /** Told how long each batch took to process (stored, retried or dead-lettered), and its size. */
+  processed?: (seconds: number, messages: number) => void;
 }
 
 export interface DeliveryProcessor {
@@ -202,7 +204,9 @@ export function createDeliveryProcessor(options: DeliveryProcessorOptions): Deli
     while (pending.length > 0) {
       const batch = pending.splice(0, options.prefetch);
       try {
+        const started = performance.now();
         await processTraced(options.queue, batch, () => processBatch(batch));
+        options.processed?.((performance.now() - started) / 1000, batch.length);
       } catch (error) {
         // E.g. the channel died while dead-lettering: unacked messages come back by themselves.
         logger.warn({ err: error, messages: batch.length }, 'batch processing interrupted');

@@ -27,6 +27,21 @@ export function eventDelayMetrics(registry: Registry): RecordedEvents {
   };
 }
 
+/**
+ * OpenTelemetry's `messaging.process.duration`: how long the consumer takes over a batch of
+ * messages, from taking it to its acks (or retries, or dead letters).
+ */
+export function consumerProcessingMetrics(registry: Registry, queue: string): (seconds: number, messages: number) => void {
+  const duration = new Histogram({
+    name: 'messaging_process_duration_seconds',
+    help: 'Time the consumer took over a batch of messages.',
+    labelNames: ['messaging_system', 'messaging_destination_name'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  return (seconds) => duration.observe({ messaging_system: 'rabbitmq', messaging_destination_name: queue }, seconds);
+}
+
 const STAT_COUNTERS: [keyof ConsumerStats, string, string][] = [
   ['received', 'nickname_history_consumer_received_total', 'Messages received from the queue.'],
   ['recorded', 'nickname_history_consumer_recorded_total', 'History rows inserted.'],
