@@ -7,12 +7,11 @@ import { loadPersistedDocuments } from './persisted-documents.js';
 import { buildGateway } from './server.js';
 import { DEFAULT_CIRCUIT } from './subgraph-fetcher.js';
 import { subgraphUrlsFrom } from './subgraphs.js';
+import { SKIPPED_GATEWAY_SPANS } from './observability/tracing-options.js';
 
 const startup = startupPhases();
 const env = readEnv();
-// Apollo Gateway's validation and result post-processing are in-memory steps inside
-// gateway.request: their spans cost export time and show nothing gateway.request does not.
-const tracing = startTracing({ service: 'gateway', env, skipSpans: ['gateway.validate', 'gateway.postprocessing'] });
+const tracing = startTracing({ service: 'gateway', env, skipSpans: SKIPPED_GATEWAY_SPANS });
 const logger = createLogger({ service: 'gateway', level: env.LOG_LEVEL });
 const manifestPath = env.PERSISTED_DOCUMENTS_MANIFEST;
 const { graphiql, introspection, fieldSuggestions } = exposure(env);

@@ -1,7 +1,7 @@
 import CircuitBreaker from 'opossum';
 import { GraphQLError } from 'graphql';
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
-import { SpanStatusCode, trace } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { currentTraceCarrier, type Logger } from '@mp/service-kit';
 import { currentRequestSignal, RequestAbandonedError } from './request-signal.js';
 import type { SubgraphFetchOutcome } from './observability/gateway-metrics.js';
@@ -115,33 +115,39 @@ export function createSubgraphFetcher(
     if (url !== lastUrl) [lastUrl, lastHost] = [url, new URL(url).hostname];
     return lastHost;
   };
+  const tracer = trace.getTracer('gateway');
   return {
-    fetcher: async (url, init) => {
-      // Apollo Gateway's `gateway.fetch` span is this fetch's: it gets the HTTP attributes, and
-      // its context goes to the subgraph as `traceparent` (a span of our own would double the
-      // gateway's spans per fetch for nothing more to see).
-      const span = trace.getActiveSpan();
-      span?.setAttributes({ 'http.request.method': 'POST', 'server.address': hostOf(url), 'peer.service': serviceName });
-      const started = performance.now();
-      const observe = (outcome: SubgraphFetchOutcome) => {
-        onFetch(outcome, (performance.now() - started) / 1000);
-        span?.setAttribute('gateway.subgraph.fetch.outcome', outcome);
-        if (outcome === 'failure' || outcome === 'circuit_open') span?.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
-      };
-      try {
-        const response = await breaker.fire(url, { ...init, headers: { ...init?.headers, ...currentTraceCarrier() } });
-        span?.setAttribute('http.response.status_code', response.status);
-        observe(response.ok ? 'success' : 'http_error');
-        return response;
-      } catch (cause) {
-        observe(isCallersDoing(cause) ? 'cancelled' : breaker.opened && !breaker.halfOpen ? 'circuit_open' : 'failure');
-        if (isCallersDoing(cause)) throw cause;
-        throw new GraphQLError(`The ${serviceName} service is unavailable`, {
-          extensions: { code: 'SERVICE_UNAVAILABLE', serviceName },
-          originalError: cause instanceof Error ? cause : undefined,
-        });
-      }
-    },
+    fetcher: (url, init) =>
+      // The CLIENT span of this fetch; its context goes to the subgraph as `traceparent`.
+      tracer.startActiveSpan(
+        'POST',
+        {
+          kind: SpanKind.CLIENT,
+          attributes: { 'http.request.method': 'POST', 'server.address': hostOf(url), 'peer.service': serviceName },
+        },
+        async (span) => {
+          const started = performance.now();
+          const observe = (outcome: SubgraphFetchOutcome) => {
+            onFetch(outcome, (performance.now() - started) / 1000);
+            span.setAttribute('gateway.subgraph.fetch.outcome', outcome);
+            if (outcome === 'failure' || outcome === 'circuit_open') span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
+            span.end();
+          };
+          try {
+            const response = await breaker.fire(url, { ...init, headers: { ...init?.headers, ...currentTraceCarrier() } });
+            span.setAttribute('http.response.status_code', response.status);
+            observe(response.ok ? 'success' : 'http_error');
+            return response;
+          } catch (cause) {
+            observe(isCallersDoing(cause) ? 'cancelled' : breaker.opened && !breaker.halfOpen ? 'circuit_open' : 'failure');
+            if (isCallersDoing(cause)) throw cause;
+            throw new GraphQLError(`The ${serviceName} service is unavailable`, {
+              extensions: { code: 'SERVICE_UNAVAILABLE', serviceName },
+              originalError: cause instanceof Error ? cause : undefined,
+            });
+          }
+        },
+      ),
     state: () => (breaker.opened ? 'open' : breaker.halfOpen ? 'half-open' : 'closed'),
     shutdown: () => breaker.shutdown(),
   };

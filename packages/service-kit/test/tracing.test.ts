@@ -5,7 +5,15 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '
 import { z } from 'zod';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { KeepFailedTraces, RecordUnsampled, samplerFromEnv, SkipSpans, startTracing, tracingEnvShape, traceIdsOf } from '../src/index.js';
+import {
+  KeepFailedTraces,
+  RecordUnsampled,
+  samplerFromEnv,
+  SkippingTracerProvider,
+  startTracing,
+  tracingEnvShape,
+  traceIdsOf,
+} from '../src/index.js';
 
 const envOf = (values: Record<string, string>) => z.object(tracingEnvShape).parse(values);
 
@@ -123,15 +131,23 @@ describe('startTracing', () => {
   });
 });
 
-describe('SkipSpans', () => {
-  it('leaves the named spans out of the export and passes every other span on', () => {
+describe('SkippingTracerProvider', () => {
+  it('makes no span for a skipped name: its work runs in the surrounding span, whose children its children become', () => {
     const exporter = new InMemorySpanExporter();
-    const provider = new BasicTracerProvider({ spanProcessors: [new SkipSpans(new SimpleSpanProcessor(exporter), ['noise'])] });
-    const tracer = provider.getTracer('test');
+    const provider = new SkippingTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }, ['wrapper']);
+    const tracer = provider.getTracer('library');
     const root = tracer.startSpan('root');
-    tracer.startSpan('noise', {}, trace.setSpan(context.active(), root)).end();
-    tracer.startSpan('work', {}, trace.setSpan(context.active(), root)).end();
+    const inRoot = trace.setSpan(context.active(), root);
+    const answer = tracer.startActiveSpan('wrapper', {}, inRoot, (wrapper) => {
+      expect(wrapper.isRecording()).toBe(false);
+      tracer.startSpan('work', {}, context.active()).end();
+      return 42;
+    });
+    expect(answer).toBe(42);
+    expect(tracer.startActiveSpan('wrapper', (span) => span.isRecording())).toBe(false);
     root.end();
-    expect(exporter.getFinishedSpans().map((span) => span.name)).toEqual(['work', 'root']);
+    const spans = exporter.getFinishedSpans();
+    expect(spans.map((span) => span.name)).toEqual(['work', 'root']);
+    expect(spans[0]!.parentSpanContext?.spanId).toBe(root.spanContext().spanId);
   });
 });

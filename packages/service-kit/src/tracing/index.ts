@@ -7,4 +7,4 @@ export { KeepFailedTraces } from './keep-failed-traces.js';
 export * from './graphql-span-attributes.js';
 export { RecordUnsampled, samplerFromEnv } from './sampler.js';
 export * from './context-manager.js';
-export { SkipSpans } from './skip-spans.js';
+export { SkippingTracerProvider } from './skipping-tracer-provider.js';

@@ -2,13 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { trace } from '@opentelemetry/api';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { PrismaInstrumentation } from '@prisma/instrumentation';
 import { ensureContextManager } from './context-manager.js';
 import { KeepFailedTraces } from './keep-failed-traces.js';
-import { SkipSpans } from './skip-spans.js';
+import { SkippingTracerProvider } from './skipping-tracer-provider.js';
 import { RecordUnsampled, samplerFromEnv } from './sampler.js';
 import { otlpTracesUrl, type TracingEnv } from './tracing-env.js';
 
@@ -22,7 +21,7 @@ export interface TracingOptions {
   exportEachSpan?: boolean;
   /** Prisma's spans: one per SQL statement. */
   prisma?: boolean;
-  /** Names of leaf spans (a library's) not worth exporting: their parent shows their time. */
+  /** Span names a library makes that are not made at all: their work runs in the surrounding span. */
   skipSpans?: readonly string[];
 }
 
@@ -52,22 +51,22 @@ export function startTracing(options: TracingOptions): Tracing {
   const exporter = options.exporter ?? (url ? new OTLPTraceExporter({ url }) : null);
   const processors: SpanProcessor[] = exporter
     ? [
-        new SkipSpans(
-          new KeepFailedTraces(
-            options.exportEachSpan
-              ? new SimpleSpanProcessor(exporter)
-              : // Room for a few seconds of a busy process's spans while an export is on the wire.
-                new BatchSpanProcessor(exporter, { maxQueueSize: 8_192, maxExportBatchSize: 1_024 }),
-          ),
-          options.skipSpans ?? [],
+        new KeepFailedTraces(
+          options.exportEachSpan
+            ? new SimpleSpanProcessor(exporter)
+            : // Room for a few seconds of a busy process's spans while an export is on the wire.
+              new BatchSpanProcessor(exporter, { maxQueueSize: 8_192, maxExportBatchSize: 1_024 }),
         ),
       ]
     : [];
-  const provider = new NodeTracerProvider({
-    resource: defaultResource().merge(resourceFromAttributes({ 'service.name': options.service, 'service.instance.id': randomUUID() })),
-    sampler: new RecordUnsampled(samplerFromEnv(env.OTEL_TRACES_SAMPLER, env.OTEL_TRACES_SAMPLER_ARG)),
-    spanProcessors: processors,
-  });
+  const provider = new SkippingTracerProvider(
+    {
+      resource: defaultResource().merge(resourceFromAttributes({ 'service.name': options.service, 'service.instance.id': randomUUID() })),
+      sampler: new RecordUnsampled(samplerFromEnv(env.OTEL_TRACES_SAMPLER, env.OTEL_TRACES_SAMPLER_ARG)),
+      spanProcessors: processors,
+    },
+    options.skipSpans ?? [],
+  );
   ensureContextManager();
   provider.register({ contextManager: null });
   // One span per SQL statement (`prisma:client:db_query`, its text in `db.query.text`) under the
