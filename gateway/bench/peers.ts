@@ -1,0 +1,184 @@
+// Benchmark: our gateway beside Hive Gateway and a default Apollo Gateway, on the same subgraphs,
+// the same supergraph and the same queries, in interleaved rounds. Ours runs in production
+// settings: JWKS-verified tokens, Redis rate limits, cost and depth limits, metrics served,
+// traces sampled at 10 % and exported. The peers (installed into a cache folder outside the
+// repo on first use) get the gateway secret and a signed identity as client headers.
+// Run: npm run bench   (prints figures; asserts nothing)
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { signIdentity } from '@mp/service-kit';
+import { BenchSystem, cpuSeconds, median, ROOT } from './support/system-processes.js';
+
+const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 50);
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+const MEMBERS = 200;
+const PEERS_DIR =
+  process.env['BENCH_PEERS_DIR'] ?? join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'members-platform-peers');
+const HERE = new URL('./peers/', import.meta.url);
+
+const HISTORY = 'nicknameHistory(first: 5) { edges { node { nickname changedAt } } }';
+
+/** The peers' dependencies, installed once into their own folder; their entry files copied beside them. */
+function installPeers() {
+  mkdirSync(PEERS_DIR, { recursive: true });
+  const manifest = readFileSync(new URL('package.json', HERE), 'utf8');
+  const installed = join(PEERS_DIR, 'package.json');
+  if (!existsSync(join(PEERS_DIR, 'node_modules/@graphql-hive/gateway')) || readFileSync(installed, 'utf8') !== manifest) {
+    process.stderr.write(`installing the peer gateways into ${PEERS_DIR} (once)…\n`);
+    writeFileSync(installed, manifest);
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: PEERS_DIR, stdio: 'inherit' });
+  }
+  for (const file of ['gateway.config.mjs', 'naive-gateway.mjs']) copyFileSync(new URL(file, HERE), join(PEERS_DIR, file));
+}
+
+async function waitAnswers(url: string, headers: Record<string, string>) {
+  for (let i = 0; i < 300; i += 1) {
+    const ok = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: '{"query":"{__typename}"}',
+    }).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${url} never answered`);
+}
+
+interface Target {
+  name: string;
+  url: string;
+  headers: Record<string, string>;
+  /** The gateway process, for its CPU per request; none for a direct call. */
+  pid?: number;
+}
+
+const system = await BenchSystem.start();
+const peers: ChildProcess[] = [];
+try {
+  installPeers();
+  process.stderr.write('starting the system…\n');
+  const ours = await system.startCopy('ours', {
+    base: 4500,
+    env: (metricsPort) => ({
+      METRICS_PORT: String(metricsPort),
+      OTEL_EXPORTER_OTLP_ENDPOINT: system.helperUrl,
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0.1',
+    }),
+  });
+  process.stderr.write(`seeding ${MEMBERS} members × 4 nicknames…\n`);
+  const ids = await system.seed(ours.url, MEMBERS);
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+
+  const supergraph = readFileSync(join(ROOT, 'gateway/supergraph.graphql'), 'utf8')
+    .replace('http://127.0.0.1:4001/graphql', ours.membersUrl)
+    .replace('http://127.0.0.1:4002/graphql', ours.historyUrl);
+  const supergraphFile = join(PEERS_DIR, 'supergraph.graphql');
+  writeFileSync(supergraphFile, supergraph);
+  const start = (args: string[]) => {
+    const child = spawn(process.execPath, args, { cwd: PEERS_DIR, stdio: ['ignore', 'ignore', 'inherit'] });
+    peers.push(child);
+    return child.pid!;
+  };
+  const hivePid = start([join(PEERS_DIR, 'node_modules/.bin/hive-gateway'), 'supergraph', supergraphFile, '--port', '4620']);
+  const naivePid = start(['naive-gateway.mjs', supergraphFile, '4610']);
+
+  // An administrator: the queries read private fields (email, birth date) too.
+  const reader = { subject: 'bench-reader', scopes: ['members:admin'] };
+  const token = await system.mint(reader.subject, reader.scopes);
+  // What our gateway sends its subgraphs, signed for the whole run: the peers forward it.
+  const asGateway = {
+    'x-gateway-secret': system.gatewaySecret,
+    'x-member-identity': await signIdentity(reader, system.gatewaySecret, 7_200),
+  };
+  const gatewayPid = ours.processes.find((p) => p.service === 'gateway')!.pid;
+  const gateways: Target[] = [
+    { name: 'ours', url: ours.url, headers: { authorization: `Bearer ${token}` }, pid: gatewayPid },
+    { name: 'hive', url: 'http://127.0.0.1:4620/graphql', headers: asGateway, pid: hivePid },
+    { name: 'naive apollo', url: 'http://127.0.0.1:4610/', headers: asGateway, pid: naivePid },
+  ];
+  for (const target of gateways.slice(1)) await waitAnswers(target.url, target.headers);
+
+  const aliases = ids
+    .slice(0, 10)
+    .map((id, i) => `m${i}: member(id: "${id}") { id nickname ${HISTORY} }`)
+    .join(' ');
+  const shapes: { title: string; query: string; targets: Target[] }[] = [
+    {
+      title: 'members(first: 10) with nicknameHistory(first: 5) (both subgraphs)',
+      query: `query Page { members(first: 10) { edges { node { id nickname email birthDate ${HISTORY} } } } }`,
+      targets: gateways,
+    },
+    {
+      title: 'members(first: 10) (members only)',
+      query: 'query Page { members(first: 10) { edges { node { id nickname email birthDate createdAt } } } }',
+      targets: [...gateways, { name: 'direct to subgraph', url: ours.membersUrl, headers: asGateway }],
+    },
+    { title: '10 aliased member(id) with nicknameHistory(first: 5)', query: `query Page { ${aliases} }`, targets: gateways },
+  ];
+
+  for (const shape of shapes) {
+    const body = JSON.stringify({ query: shape.query, operationName: 'Page' });
+    for (const target of shape.targets) {
+      const response = (await fetch(target.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...target.headers },
+        body,
+      }).then((r) => r.json())) as { errors?: unknown[] };
+      if (response.errors) throw new Error(`${target.name}: ${JSON.stringify(response.errors).slice(0, 300)}`);
+    }
+    const results = new Map<string, { rps: number[]; p50: number[]; p99: number[]; cpu: number[]; errors: number }>();
+    for (let round = 1; round <= ROUNDS; round += 1) {
+      const order = round % 2 === 1 ? shape.targets : [...shape.targets].reverse();
+      for (const target of order) {
+        process.stderr.write(`${shape.title}: round ${round}/${ROUNDS}, ${target.name}…\n`);
+        const cpuBefore = target.pid ? cpuSeconds(target.pid) : 0;
+        const result = await autocannon({
+          url: target.url,
+          method: 'POST',
+          connections: CONNECTIONS,
+          duration: SECONDS,
+          headers: { 'content-type': 'application/json', ...target.headers },
+          body,
+        });
+        const row = results.get(target.name) ?? { rps: [], p50: [], p99: [], cpu: [], errors: 0 };
+        results.set(target.name, row);
+        row.rps.push(result.requests.average);
+        row.p50.push(result.latency.p50);
+        row.p99.push(result.latency.p99);
+        if (target.pid) row.cpu.push(((cpuSeconds(target.pid) - cpuBefore) * 1000) / result.requests.total);
+        row.errors += result.errors + result.non2xx + result.timeouts;
+      }
+    }
+    const hive = median(results.get('hive')!.rps);
+    console.log(`\n${shape.title}: ${CONNECTIONS} connections, ${SECONDS}s × ${ROUNDS} rounds interleaved; medians`);
+    console.table(
+      Object.fromEntries(
+        [...results].map(([name, r]) => [
+          name,
+          {
+            'req/s': Math.round(median(r.rps)),
+            'p50 ms': median(r.p50),
+            'p99 ms': median(r.p99),
+            errors: r.errors,
+            'vs hive': `${(median(r.rps) / hive).toFixed(2)}×`,
+            'gateway CPU ms/req': r.cpu.length > 0 ? median(r.cpu).toFixed(2) : '—',
+          },
+        ]),
+      ),
+    );
+  }
+} finally {
+  for (const child of peers) child.kill('SIGTERM');
+  await Promise.all(
+    peers.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)))),
+  );
+  await system.close();
+}
