@@ -18,7 +18,7 @@ import {
   healthRoutes,
   httpServerMetrics,
   jsonBody,
-  signIdentity,
+  identityAssertions,
   traceRequests,
   continueRequestTrace,
   type ConnectionLimits,
@@ -119,6 +119,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayServer> {
   const { logger, subgraphUrls, gatewaySecret, subgraphTimeoutMs } = deps;
   // Request deadlines and trace context both travel in OpenTelemetry's context.
   ensureContextManager();
+  const assertIdentity = identityAssertions(gatewaySecret);
   const maskError = createErrorMasker(logger);
   if (deps.graphiql && !deps.introspection) throw new Error('GraphiQL needs introspection');
   const metrics = createGatewayMetrics(deps.metricsRegistry, () => perSubgraph((name) => fetchers[name].state()));
@@ -212,7 +213,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayServer> {
           requestId: observation.requestId,
           observation,
           identity,
-          identityAssertion: identity ? await signIdentity(identity, gatewaySecret) : null,
+          identityAssertion: identity ? await assertIdentity(identity) : null,
           clientAddress: clientAddressOf(req),
         };
       },

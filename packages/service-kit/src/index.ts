@@ -15,3 +15,4 @@ export * from './json-body.js';
 export * from './identity.js';
 export * from './metrics.js';
 export * from './tracing/index.js';
+export * from './identity-assertions.js';
