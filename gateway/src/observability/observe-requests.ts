@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { serverSpanOf, traceIdsOf, type Logger } from '@mp/service-kit';
-import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { serverSpanOf, type Logger } from '@mp/service-kit';
+import { trace } from '@opentelemetry/api';
 import type { GatewayContext } from '../context.js';
 import { rejectionReason, type GatewayMetrics } from './gateway-metrics.js';
 import { newObservation, secondsSince } from './request-observation.js';
@@ -21,10 +21,10 @@ export function observeRequests(metrics: GatewayMetrics, logger: Logger): Reques
   return (req, res, next) => {
     const observation = newObservation();
     res.locals['observation'] = observation;
-    const span = serverSpanOf(res);
-    // The close event runs outside the request's context: its ids are taken from its span.
-    const traceIds = span ? traceIdsOf(trace.setSpan(ROOT_CONTEXT, span)) : {};
     res.once('close', () => {
+      // The close event runs outside the request's context: the ids come from its span.
+      const ids = serverSpanOf(res)?.spanContext();
+      const traceIds = ids && trace.isSpanContextValid(ids) ? { trace_id: ids.traceId, span_id: ids.spanId } : {};
       const seconds = secondsSince(observation.startedAt);
       const codes = observation.errorCodes;
       const rejected = observation.rejected === true || res.statusCode >= 400;

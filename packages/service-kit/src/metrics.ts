@@ -160,24 +160,17 @@ export function connectionPoolMetrics(registry: Registry, pool: string, read: ()
       this.set({ ...labels, db_client_connection_state: 'idle' }, stats.idle);
     },
   });
-  new Gauge({
-    name: 'db_client_connection_pending_requests',
-    help: 'Queries waiting for a pooled connection.',
-    labelNames: ['db_client_connection_pool_name'] as const,
-    registers: [registry],
-    collect() {
-      const stats = read();
-      if (stats) this.set(labels, stats.waiting);
-    },
-  });
-  new Gauge({
-    name: 'db_client_connection_max',
-    help: 'Connections the pool may open.',
-    labelNames: ['db_client_connection_pool_name'] as const,
-    registers: [registry],
-    collect() {
-      const stats = read();
-      if (stats) this.set(labels, stats.max);
-    },
-  });
+  const poolGauge = (name: string, help: string, value: (stats: ConnectionPoolStats) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['db_client_connection_pool_name'] as const,
+      registers: [registry],
+      collect() {
+        const stats = read();
+        if (stats) this.set(labels, value(stats));
+      },
+    });
+  poolGauge('db_client_connection_pending_requests', 'Queries waiting for a pooled connection.', (stats) => stats.waiting);
+  poolGauge('db_client_connection_max', 'Connections the pool may open.', (stats) => stats.max);
 }
