@@ -98,7 +98,11 @@ try {
     'x-gateway-secret': system.gatewaySecret,
     'x-member-identity': await signIdentity(reader, system.gatewaySecret, 7_200),
   };
-  const gatewayPid = ours.processes.find((p) => p.service === 'gateway')!.pid;
+  const pidOf = (service: string) => ours.processes.find((p) => p.service === service)!.pid;
+  const gatewayPid = pidOf('gateway');
+  // Every target shares these subgraphs: their CPU per request counts toward the whole system's.
+  const subgraphPids = [pidOf('members'), pidOf('nickname-history')];
+  const subgraphCpu = () => subgraphPids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
   const gateways: Target[] = [
     { name: 'ours', url: ours.url, headers: { authorization: `Bearer ${token}` }, pid: gatewayPid },
     { name: 'hive', url: 'http://127.0.0.1:4620/graphql', headers: asGateway, pid: hivePid },
@@ -134,12 +138,16 @@ try {
       }).then((r) => r.json())) as { errors?: unknown[] };
       if (response.errors) throw new Error(`${target.name}: ${JSON.stringify(response.errors).slice(0, 300)}`);
     }
-    const results = new Map<string, { rps: number[]; p50: number[]; p99: number[]; cpu: number[]; errors: number }>();
+    const results = new Map<
+      string,
+      { rps: number[]; p50: number[]; p99: number[]; cpu: number[]; subgraphCpu: number[]; perCore: number[]; errors: number }
+    >();
     for (let round = 1; round <= ROUNDS; round += 1) {
       const order = round % 2 === 1 ? shape.targets : [...shape.targets].reverse();
       for (const target of order) {
         process.stderr.write(`${shape.title}: round ${round}/${ROUNDS}, ${target.name}…\n`);
         const cpuBefore = target.pid ? cpuSeconds(target.pid) : 0;
+        const subgraphCpuBefore = subgraphCpu();
         const result = await autocannon({
           url: target.url,
           method: 'POST',
@@ -148,12 +156,17 @@ try {
           headers: { 'content-type': 'application/json', ...target.headers },
           body,
         });
-        const row = results.get(target.name) ?? { rps: [], p50: [], p99: [], cpu: [], errors: 0 };
+        const row = results.get(target.name) ?? { rps: [], p50: [], p99: [], cpu: [], subgraphCpu: [], perCore: [], errors: 0 };
         results.set(target.name, row);
         row.rps.push(result.requests.average);
         row.p50.push(result.latency.p50);
         row.p99.push(result.latency.p99);
-        if (target.pid) row.cpu.push(((cpuSeconds(target.pid) - cpuBefore) * 1000) / result.requests.total);
+        const gatewaySeconds = target.pid ? cpuSeconds(target.pid) - cpuBefore : 0;
+        const subgraphSeconds = subgraphCpu() - subgraphCpuBefore;
+        if (target.pid) row.cpu.push((gatewaySeconds * 1000) / result.requests.total);
+        row.subgraphCpu.push((subgraphSeconds * 1000) / result.requests.total);
+        // Requests per CPU-second of the gateway and the subgraphs (PostgreSQL not counted).
+        row.perCore.push(result.requests.total / (gatewaySeconds + subgraphSeconds));
         row.errors += result.errors + result.non2xx + result.timeouts;
       }
     }
@@ -170,6 +183,8 @@ try {
             errors: r.errors,
             'vs hive': `${(median(r.rps) / hive).toFixed(2)}×`,
             'gateway CPU ms/req': r.cpu.length > 0 ? median(r.cpu).toFixed(2) : '—',
+            'subgraphs CPU ms/req': median(r.subgraphCpu).toFixed(2),
+            'req/s per core': Math.round(median(r.perCore)),
           },
         ]),
       ),

@@ -26,7 +26,7 @@ import {
   type Logger,
 } from '@mp/service-kit';
 import { graphiqlAssetsDir } from '@mp/graphiql';
-import { AuthenticatedDataSource } from './authenticated-data-source.js';
+import { SubgraphDataSource, WriteGeneration } from './subgraph-data-source.js';
 import { createSubgraphFetcher, type CircuitOptions, type SubgraphFetcher } from './subgraph-fetcher.js';
 import { graphiqlRoute } from './graphiql-route.js';
 import { installInputScalars } from './input-scalars.js';
@@ -126,19 +126,21 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayServer> {
   const fetchers: Record<SubgraphName, SubgraphFetcher> = perSubgraph((name) =>
     createSubgraphFetcher(
       name,
+      subgraphUrls[name],
       { timeoutMs: subgraphTimeoutMs, maxResponseBytes: deps.maxSubgraphResponseBytes },
       logger,
       deps.circuit,
       (outcome, seconds) => metrics.subgraphFetch(name, outcome, seconds),
     ),
   );
+  const writes = new WriteGeneration();
   const supergraphSdl = deps.supergraphSdl ?? readSupergraphSdl();
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger: logger.child({ component: 'apollo-gateway' }),
     buildService: ({ name }) => {
       if (!isSubgraphName(name)) throw new Error(`supergraph names an unknown subgraph: ${name}`);
-      return new AuthenticatedDataSource({ url: subgraphUrls[name], fetcher: fetchers[name].fetcher }, gatewaySecret, name, logger);
+      return new SubgraphDataSource(fetchers[name], gatewaySecret, name, logger, writes);
     },
   });
   // Registered before Apollo Server subscribes, so the scalars are in place before it validates anything.
@@ -229,7 +231,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayServer> {
       startupGate.stop();
       await apollo.stop();
       await http.close();
-      for (const name of SUBGRAPH_NAMES) fetchers[name].shutdown();
+      await Promise.all(SUBGRAPH_NAMES.map((name) => fetchers[name].shutdown()));
     },
   };
 }

@@ -33,20 +33,26 @@ class StandIn {
 let standIn: StandIn;
 let subgraph: SubgraphFetcher;
 
-beforeEach(() => {
+beforeEach(async () => {
   standIn = new StandIn();
-  subgraph = createSubgraphFetcher('nickname-history', { timeoutMs: 200, maxResponseBytes: 1_000_000 }, pino({ level: 'silent' }), {
-    volumeThreshold: 3,
-    errorThresholdPercentage: 50,
-    resetTimeoutMs: 500,
-  });
+  subgraph = createSubgraphFetcher(
+    'nickname-history',
+    await standIn.url,
+    { timeoutMs: 200, maxResponseBytes: 1_000_000 },
+    pino({ level: 'silent' }),
+    {
+      volumeThreshold: 3,
+      errorThresholdPercentage: 50,
+      resetTimeoutMs: 500,
+    },
+  );
 });
 afterEach(async () => {
-  subgraph.shutdown();
+  await subgraph.shutdown();
   await standIn.close();
 });
 
-const call = async () => subgraph.fetcher(await standIn.url, { method: 'POST', body: '{}' });
+const call = () => subgraph.send({ headers: { 'content-type': 'application/json' }, body: '{}' });
 
 async function tripTheBreaker() {
   for (let i = 0; i < 3; i += 1) {
@@ -87,17 +93,17 @@ describe('subgraph circuit breaker', () => {
       res.end('{"errors":[{"message":"Internal server error"}]}');
     });
     await new Promise<void>((resolve) => erroring.listen(0, '127.0.0.1', resolve));
-    const fetcher = createSubgraphFetcher('members', { timeoutMs: 200, maxResponseBytes: 1_000_000 }, pino({ level: 'silent' }), {
+    const target = `http://127.0.0.1:${(erroring.address() as AddressInfo).port}/graphql`;
+    const fetcher = createSubgraphFetcher('members', target, { timeoutMs: 200, maxResponseBytes: 1_000_000 }, pino({ level: 'silent' }), {
       volumeThreshold: 1,
       errorThresholdPercentage: 1,
       resetTimeoutMs: 10_000,
     });
     try {
-      const target = `http://127.0.0.1:${(erroring.address() as AddressInfo).port}/graphql`;
-      for (let i = 0; i < 3; i += 1) expect((await fetcher.fetcher(target, { method: 'POST', body: '{}' })).status).toBe(500);
+      for (let i = 0; i < 3; i += 1) expect((await fetcher.send({ headers: {}, body: '{}' })).status).toBe(500);
       expect(fetcher.state()).toBe('closed');
     } finally {
-      fetcher.shutdown();
+      await fetcher.shutdown();
       await new Promise((resolve) => erroring.close(resolve));
     }
   });

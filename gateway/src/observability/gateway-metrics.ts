@@ -21,7 +21,8 @@ const REJECTION_BY_CODE: Record<string, RejectionReason> = {
 export const rejectionReason = (code: string, httpStatus: number): RejectionReason | null =>
   code === 'UNAUTHENTICATED' && httpStatus === 401 ? 'auth' : (REJECTION_BY_CODE[code] ?? null);
 
-export type SubgraphFetchOutcome = 'success' | 'http_error' | 'failure' | 'cancelled' | 'circuit_open';
+/** `shared`: an identical query was already in flight, and its answer was shared instead of sending another. */
+export type SubgraphFetchOutcome = 'success' | 'http_error' | 'failure' | 'cancelled' | 'circuit_open' | 'shared';
 
 const CIRCUIT_STATES: readonly CircuitState[] = ['closed', 'open', 'half-open'];
 // Label values come from clients (operation names) or subgraphs (error codes): bounded, always.
