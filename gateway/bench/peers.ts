@@ -16,6 +16,7 @@ const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 50);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const MEMBERS = 200;
+const CALLERS = 1_000;
 const PEERS_DIR =
   process.env['BENCH_PEERS_DIR'] ?? join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'members-platform-peers');
 const HERE = new URL('./peers/', import.meta.url);
@@ -55,8 +56,19 @@ interface Target {
   name: string;
   url: string;
   headers: Record<string, string>;
+  /** Headers of many different callers, taken in turn, one request each (none for one caller). */
+  callers?: Record<string, string>[];
   /** The gateway process, for its CPU per request; none for a direct call. */
   pid?: number;
+}
+
+/** An autocannon request hook giving each request the next caller's headers. */
+function takeTurns(callers: Record<string, string>[]) {
+  let next = 0;
+  return (request: autocannon.Request): autocannon.Request => {
+    const caller = callers[next++ % callers.length]!;
+    return { ...request, headers: { ...request.headers, ...caller } };
+  };
 }
 
 const system = await BenchSystem.start();
@@ -110,6 +122,21 @@ try {
   ];
   for (const target of gateways.slice(1)) await waitAnswers(target.url, target.headers);
 
+  // Many callers: no two requests in flight are likely to be the same caller's, so no gateway can
+  // share one subgraph answer between them (answers depend on who asks).
+  process.stderr.write(`signing in ${CALLERS} callers…\n`);
+  const callers = Array.from({ length: CALLERS }, (_, i) => ({ subject: `bench-caller-${i}`, scopes: ['members:admin'] }));
+  const bearers = await Promise.all(
+    callers.map(async (caller) => ({ authorization: `Bearer ${await system.mint(caller.subject, caller.scopes)}` })),
+  );
+  const identities = await Promise.all(
+    callers.map(async (caller) => ({
+      'x-gateway-secret': system.gatewaySecret,
+      'x-member-identity': await signIdentity(caller, system.gatewaySecret, 7_200),
+    })),
+  );
+  const manyCallers = gateways.map((target) => ({ ...target, callers: target.name === 'ours' ? bearers : identities }));
+
   const aliases = ids
     .slice(0, 10)
     .map((id, i) => `m${i}: member(id: "${id}") { id nickname ${HISTORY} }`)
@@ -126,6 +153,16 @@ try {
       targets: [...gateways, { name: 'direct to subgraph', url: ours.membersUrl, headers: asGateway }],
     },
     { title: '10 aliased member(id) with nicknameHistory(first: 5)', query: `query Page { ${aliases} }`, targets: gateways },
+    {
+      title: `members(first: 10) with nicknameHistory(first: 5), ${CALLERS} different callers`,
+      query: `query Page { members(first: 10) { edges { node { id nickname email birthDate ${HISTORY} } } } }`,
+      targets: manyCallers,
+    },
+    {
+      title: `members(first: 10) (members only), ${CALLERS} different callers`,
+      query: 'query Page { members(first: 10) { edges { node { id nickname email birthDate createdAt } } } }',
+      targets: [...manyCallers, { name: 'direct to subgraph', url: ours.membersUrl, headers: asGateway, callers: identities }],
+    },
   ];
 
   for (const shape of shapes) {
@@ -155,6 +192,7 @@ try {
           duration: SECONDS,
           headers: { 'content-type': 'application/json', ...target.headers },
           body,
+          ...(target.callers ? { requests: [{ setupRequest: takeTurns(target.callers) }] } : {}),
         });
         const row = results.get(target.name) ?? { rps: [], p50: [], p99: [], cpu: [], subgraphCpu: [], perCore: [], errors: 0 };
         results.set(target.name, row);

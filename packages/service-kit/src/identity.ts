@@ -43,6 +43,10 @@ export function signIdentity(identity: Identity, secret: string, lifetimeSeconds
 
 /** Null when the header is absent (an anonymous caller); throws when it is present but not the gateway's. */
 export async function readIdentity(header: string | undefined, secret: string): Promise<Identity | null> {
+  return (await verifyIdentity(header, secret))?.identity ?? null;
+}
+
+async function verifyIdentity(header: string | undefined, secret: string) {
   if (header === undefined || header === '') return null;
   const { payload } = await jwtVerify(header, keyOf(secret), {
     algorithms: ['HS256'],
@@ -50,7 +54,32 @@ export async function readIdentity(header: string | undefined, secret: string): 
     audience: AUDIENCE,
     requiredClaims: ['sub', 'exp'],
   });
-  return { subject: payload.sub!, scopes: scopesOf(payload['scope']) };
+  return { identity: { subject: payload.sub!, scopes: scopesOf(payload['scope']) }, expiresAt: payload.exp! * 1000 };
+}
+
+/** Assertions a subgraph remembers at once; the oldest is forgotten beyond it. */
+export const REMEMBERED_IDENTITIES = 10_000;
+
+/**
+ * `readIdentity` for a subgraph's every request. The gateway reuses a caller's assertion for half a
+ * minute, so most requests carry one already verified: it is remembered until its own expiry,
+ * never longer, and a refused one is never remembered (checked, and refused, every time).
+ */
+export function identityReader(
+  secret: string,
+  maxEntries = REMEMBERED_IDENTITIES,
+): (header: string | undefined) => Promise<Identity | null> {
+  const remembered = new Map<string, { identity: Identity; expiresAt: number }>();
+  return async (header) => {
+    if (header === undefined || header === '') return null;
+    const known = remembered.get(header);
+    if (known && known.expiresAt > Date.now()) return known.identity;
+    if (known) remembered.delete(header);
+    const verified = (await verifyIdentity(header, secret))!;
+    remembered.set(header, verified);
+    if (remembered.size > maxEntries) remembered.delete(remembered.keys().next().value!);
+    return verified.identity;
+  };
 }
 
 /** The operation needs a signed-in caller and has none. */

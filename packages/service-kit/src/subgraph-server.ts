@@ -15,7 +15,7 @@ import { requestLogger } from './request-context.js';
 import type { Registry } from 'prom-client';
 import { httpServerMetrics } from './metrics.js';
 import { GATEWAY_SECRET_HEADER, requireSharedSecret } from './shared-secret.js';
-import { IDENTITY_HEADER, readIdentity, type Identity } from './identity.js';
+import { IDENTITY_HEADER, identityReader, type Identity } from './identity.js';
 import { continueRequestTrace, traceRequests } from './tracing/server-spans.js';
 import { graphqlSpanAttributes } from './tracing/graphql-span-attributes.js';
 
@@ -50,10 +50,11 @@ export const SUBGRAPH_BODY_LIMIT = '10mb';
  * produces one.
  */
 function identityFromGateway(secret: string, logger: Logger): RequestHandler {
+  const readIdentity = identityReader(secret);
   return async (req, res, next) => {
     const header = req.headers[IDENTITY_HEADER];
     try {
-      res.locals['identity'] = await readIdentity(typeof header === 'string' ? header : undefined, secret);
+      res.locals['identity'] = await readIdentity(typeof header === 'string' ? header : undefined);
     } catch (err) {
       logger.warn({ err }, 'refused a request whose caller identity the gateway did not sign');
       res.status(401).json({ errors: [{ message: 'Unauthorized', extensions: { code: 'UNAUTHENTICATED' } }] });
