@@ -10,7 +10,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { signIdentity } from '@mp/service-kit';
-import { BenchSystem, cpuSeconds, median, ROOT } from './support/system-processes.js';
+import { BenchSystem, cpuSeconds, median, ROOT, type SystemCopy } from './support/system-processes.js';
 
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 50);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
@@ -58,8 +58,10 @@ interface Target {
   headers: Record<string, string>;
   /** Headers of many different callers, taken in turn, one request each (none for one caller). */
   callers?: Record<string, string>[];
-  /** The gateway process, for its CPU per request; none for a direct call. */
-  pid?: number;
+  /** The gateway's processes, for their CPU per request; none for a direct call. */
+  gatewayPids: number[];
+  /** The subgraphs' processes it sends to. */
+  subgraphPids: number[];
 }
 
 /** An autocannon request hook giving each request the next caller's headers. */
@@ -76,15 +78,15 @@ const peers: ChildProcess[] = [];
 try {
   installPeers();
   process.stderr.write('starting the system…\n');
-  const ours = await system.startCopy('ours', {
-    base: 4500,
-    env: (metricsPort) => ({
-      METRICS_PORT: String(metricsPort),
-      OTEL_EXPORTER_OTLP_ENDPOINT: system.helperUrl,
-      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
-      OTEL_TRACES_SAMPLER_ARG: '0.1',
-    }),
+  const production = (metricsPort: number) => ({
+    METRICS_PORT: String(metricsPort),
+    OTEL_EXPORTER_OTLP_ENDPOINT: system.helperUrl,
+    OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+    OTEL_TRACES_SAMPLER_ARG: '0.1',
   });
+  const ours = await system.startCopy('ours', { base: 4500, env: production });
+  // The same system with two gateway processes on one port: whether a second process pays on this machine.
+  const oursTwice = await system.startCopy('ours-2', { base: 4700, env: production, gatewayProcesses: 2 });
   process.stderr.write(`seeding ${MEMBERS} members × 4 nicknames…\n`);
   const ids = await system.seed(ours.url, MEMBERS);
   await new Promise((resolve) => setTimeout(resolve, 3_000));
@@ -110,15 +112,21 @@ try {
     'x-gateway-secret': system.gatewaySecret,
     'x-member-identity': await signIdentity(reader, system.gatewaySecret, 7_200),
   };
-  const pidOf = (service: string) => ours.processes.find((p) => p.service === service)!.pid;
-  const gatewayPid = pidOf('gateway');
+  const pidsOf = (copy: SystemCopy, ...services: string[]) => copy.processes.filter((p) => services.includes(p.service)).map((p) => p.pid);
   // Every target shares these subgraphs: their CPU per request counts toward the whole system's.
-  const subgraphPids = [pidOf('members'), pidOf('nickname-history')];
-  const subgraphCpu = () => subgraphPids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  const subgraphPids = pidsOf(ours, 'members', 'nickname-history');
+  const cpuOf = (pids: number[]) => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
   const gateways: Target[] = [
-    { name: 'ours', url: ours.url, headers: { authorization: `Bearer ${token}` }, pid: gatewayPid },
-    { name: 'hive', url: 'http://127.0.0.1:4620/graphql', headers: asGateway, pid: hivePid },
-    { name: 'naive apollo', url: 'http://127.0.0.1:4610/', headers: asGateway, pid: naivePid },
+    { name: 'ours', url: ours.url, headers: { authorization: `Bearer ${token}` }, gatewayPids: pidsOf(ours, 'gateway'), subgraphPids },
+    {
+      name: 'ours, 2 gateway processes',
+      url: oursTwice.url,
+      headers: { authorization: `Bearer ${token}` },
+      gatewayPids: pidsOf(oursTwice, 'gateway'),
+      subgraphPids: pidsOf(oursTwice, 'members', 'nickname-history'),
+    },
+    { name: 'hive', url: 'http://127.0.0.1:4620/graphql', headers: asGateway, gatewayPids: [hivePid], subgraphPids },
+    { name: 'naive apollo', url: 'http://127.0.0.1:4610/', headers: asGateway, gatewayPids: [naivePid], subgraphPids },
   ];
   for (const target of gateways.slice(1)) await waitAnswers(target.url, target.headers);
 
@@ -135,7 +143,7 @@ try {
       'x-member-identity': await signIdentity(caller, system.gatewaySecret, 7_200),
     })),
   );
-  const manyCallers = gateways.map((target) => ({ ...target, callers: target.name === 'ours' ? bearers : identities }));
+  const manyCallers = gateways.map((target) => ({ ...target, callers: target.name.startsWith('ours') ? bearers : identities }));
 
   const aliases = ids
     .slice(0, 10)
@@ -150,7 +158,7 @@ try {
     {
       title: 'members(first: 10) (members only)',
       query: 'query Page { members(first: 10) { edges { node { id nickname email birthDate createdAt } } } }',
-      targets: [...gateways, { name: 'direct to subgraph', url: ours.membersUrl, headers: asGateway }],
+      targets: [...gateways, { name: 'direct to subgraph', url: ours.membersUrl, headers: asGateway, gatewayPids: [], subgraphPids }],
     },
     { title: '10 aliased member(id) with nicknameHistory(first: 5)', query: `query Page { ${aliases} }`, targets: gateways },
     {
@@ -161,7 +169,10 @@ try {
     {
       title: `members(first: 10) (members only), ${CALLERS} different callers`,
       query: 'query Page { members(first: 10) { edges { node { id nickname email birthDate createdAt } } } }',
-      targets: [...manyCallers, { name: 'direct to subgraph', url: ours.membersUrl, headers: asGateway, callers: identities }],
+      targets: [
+        ...manyCallers,
+        { name: 'direct to subgraph', url: ours.membersUrl, headers: asGateway, callers: identities, gatewayPids: [], subgraphPids },
+      ],
     },
   ];
 
@@ -183,8 +194,8 @@ try {
       const order = round % 2 === 1 ? shape.targets : [...shape.targets].reverse();
       for (const target of order) {
         process.stderr.write(`${shape.title}: round ${round}/${ROUNDS}, ${target.name}…\n`);
-        const cpuBefore = target.pid ? cpuSeconds(target.pid) : 0;
-        const subgraphCpuBefore = subgraphCpu();
+        const cpuBefore = cpuOf(target.gatewayPids);
+        const subgraphCpuBefore = cpuOf(target.subgraphPids);
         const result = await autocannon({
           url: target.url,
           method: 'POST',
@@ -199,9 +210,9 @@ try {
         row.rps.push(result.requests.average);
         row.p50.push(result.latency.p50);
         row.p99.push(result.latency.p99);
-        const gatewaySeconds = target.pid ? cpuSeconds(target.pid) - cpuBefore : 0;
-        const subgraphSeconds = subgraphCpu() - subgraphCpuBefore;
-        if (target.pid) row.cpu.push((gatewaySeconds * 1000) / result.requests.total);
+        const gatewaySeconds = cpuOf(target.gatewayPids) - cpuBefore;
+        const subgraphSeconds = cpuOf(target.subgraphPids) - subgraphCpuBefore;
+        if (target.gatewayPids.length > 0) row.cpu.push((gatewaySeconds * 1000) / result.requests.total);
         row.subgraphCpu.push((subgraphSeconds * 1000) / result.requests.total);
         // Requests per CPU-second of the gateway and the subgraphs (PostgreSQL not counted).
         row.perCore.push(result.requests.total / (gatewaySeconds + subgraphSeconds));

@@ -29,6 +29,8 @@ export const envSchema = z
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     PORT: portSchema.default(4000),
     HOST: z.string().default('127.0.0.1'),
+    /** Several gateway processes on one PORT, the kernel spreading connections among them (SO_REUSEPORT). */
+    REUSE_PORT: z.stringbool().default(false),
     LOG_LEVEL: logLevelSchema.default('info'),
     /** Prometheus `/metrics` on this port (HOST's address), apart from the public one; unset: not served. */
     METRICS_PORT: portSchema.optional(),

@@ -79,7 +79,7 @@ onShutdownSignal(logger, async () => {
 
 // Listening at once lets probes see the process alive (/healthz) while /readyz and /graphql
 // answer 503 until every subgraph has answered.
-const url = await gateway.http.listen(env.PORT, env.HOST);
+const url = await gateway.http.listen(env.PORT, env.HOST, { reusePort: env.REUSE_PORT });
 logger.info({ url, startup: startup.summary() }, 'gateway listening, waiting for subgraphs');
 void gateway.ready.then(() =>
   logger.info(

@@ -131,6 +131,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayServer> {
       logger,
       deps.circuit,
       (outcome, seconds) => metrics.subgraphFetch(name, outcome, seconds),
+      () => metrics.subgraphFetchShared(name),
     ),
   );
   const writes = new WriteGeneration();

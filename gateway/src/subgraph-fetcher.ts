@@ -107,6 +107,7 @@ export function createSubgraphFetcher(
   logger: Logger,
   circuit: CircuitOptions = DEFAULT_CIRCUIT,
   onFetch: (outcome: SubgraphFetchOutcome, seconds: number) => void = () => {},
+  onShared: () => void = () => {},
 ): SubgraphFetcher {
   const target = new URL(url);
   const path = target.pathname + target.search;
@@ -171,7 +172,7 @@ export function createSubgraphFetcher(
         });
       }
     });
-  const shared = sharedFetches<SubgraphAnswer>(() => onFetch('shared', 0));
+  const shared = sharedFetches<SubgraphAnswer>(onShared);
   return {
     send: (request) => {
       // The client's request ending (gone, or past its own deadline) cancels its fetches too.

@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
+import { Registry } from 'prom-client';
 import { waitFor } from '@mp/testkit';
 import { buildGateway, type GatewayServer } from '../src/server.js';
 import { protectionDefaults } from './support/gateway-defaults.js';
@@ -60,14 +61,17 @@ let members: MembersStandIn;
 let gateway: GatewayServer;
 let issuer: TestIssuer;
 let url: string;
+let metrics: Registry;
 
 beforeEach(async () => {
   members = new MembersStandIn();
   await members.start();
   issuer = await TestIssuer.create();
+  metrics = new Registry();
   gateway = await buildGateway({
     tokenVerifier: issuer.verifier(),
     ...protectionDefaults(),
+    metricsRegistry: metrics,
     logger: pino({ level: 'silent' }),
     gatewaySecret: SECRET,
     subgraphTimeoutMs: 10_000,
@@ -116,6 +120,9 @@ it('sends identical concurrent queries of one caller once, and never shares betw
   members.release();
   for (const answer of await answers) expect(answer).toEqual({ data: page });
   expect(members.received.queries).toBe(2);
+  expect(await metrics.getSingleMetricAsString('gateway_subgraph_shared_fetches_total')).toContain(
+    'gateway_subgraph_shared_fetches_total{subgraph="members"} 10',
+  );
 });
 
 it('never shares mutations, and no query after a write joins a fetch that began before it', async () => {

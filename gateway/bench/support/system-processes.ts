@@ -56,6 +56,8 @@ export interface CopyOptions {
   base: number;
   /** Extra environment for all three services. */
   env: (metricsPort: number) => Record<string, string>;
+  /** Gateway processes sharing its port (SO_REUSEPORT); default 1. Their metrics ports follow base+12. */
+  gatewayProcesses?: number;
 }
 
 export class BenchSystem {
@@ -112,7 +114,7 @@ export class BenchSystem {
   }
 
   /** One copy of the system; `cpuProfileDir` adds a V8 CPU profile per process. */
-  async startCopy(name: string, { base, env }: CopyOptions, cpuProfileDir?: string): Promise<SystemCopy> {
+  async startCopy(name: string, { base, env, gatewayProcesses = 1 }: CopyOptions, cpuProfileDir?: string): Promise<SystemCopy> {
     const common = {
       NODE_ENV: 'production',
       // Production's level: the gateway writes its access-log line for every request.
@@ -150,6 +152,12 @@ export class BenchSystem {
         base,
       ],
     ];
+    const [gateway] = services.splice(2, 1) as [(typeof services)[number]];
+    for (let i = 0; i < gatewayProcesses; i += 1) {
+      const [service, entry, gatewayEnv, port] = gateway;
+      const shared: Record<string, string> = gatewayProcesses > 1 ? { REUSE_PORT: 'true' } : {};
+      services.push([service, entry, { ...gatewayEnv, ...shared, ...(i > 0 ? env(base + 12 + i) : {}) }, port]);
+    }
     const processes: ServiceProcess[] = [];
     for (const [service, entry, serviceEnv, port] of services) {
       const profile = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}/${name}`] : [];

@@ -21,8 +21,7 @@ const REJECTION_BY_CODE: Record<string, RejectionReason> = {
 export const rejectionReason = (code: string, httpStatus: number): RejectionReason | null =>
   code === 'UNAUTHENTICATED' && httpStatus === 401 ? 'auth' : (REJECTION_BY_CODE[code] ?? null);
 
-/** `shared`: an identical query was already in flight, and its answer was shared instead of sending another. */
-export type SubgraphFetchOutcome = 'success' | 'http_error' | 'failure' | 'cancelled' | 'circuit_open' | 'shared';
+export type SubgraphFetchOutcome = 'success' | 'http_error' | 'failure' | 'cancelled' | 'circuit_open';
 
 const CIRCUIT_STATES: readonly CircuitState[] = ['closed', 'open', 'half-open'];
 // Label values come from clients (operation names) or subgraphs (error codes): bounded, always.
@@ -46,6 +45,8 @@ export interface GatewayMetrics {
   errors(codes: readonly string[]): void;
   rejected(reason: RejectionReason): void;
   subgraphFetch(subgraph: string, outcome: SubgraphFetchOutcome, seconds: number): void;
+  /** A query that joined an identical one in flight instead of being sent. */
+  subgraphFetchShared(subgraph: string): void;
 }
 
 /**
@@ -86,6 +87,12 @@ export function createGatewayMetrics(
     buckets: DURATION_BUCKETS,
     registers: [registry],
   });
+  const sharedFetches = new Counter({
+    name: 'gateway_subgraph_shared_fetches_total',
+    help: 'Subgraph queries not sent because an identical one was in flight: its answer was shared.',
+    labelNames: ['subgraph'] as const,
+    registers: [registry],
+  });
   new Gauge({
     name: 'gateway_subgraph_circuit_state',
     help: "1 for each subgraph's current circuit breaker state.",
@@ -108,5 +115,6 @@ export function createGatewayMetrics(
     },
     rejected: (reason) => rejections.inc({ reason }),
     subgraphFetch: (subgraph, outcome, seconds) => fetchDuration.observe({ subgraph, outcome }, seconds),
+    subgraphFetchShared: (subgraph) => sharedFetches.inc({ subgraph }),
   };
 }

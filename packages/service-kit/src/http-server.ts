@@ -4,7 +4,8 @@ import type { Express } from 'express';
 
 export interface HttpServer {
   readonly server: Server;
-  listen(port: number, host?: string): Promise<string>;
+  /** `reusePort`: other processes may listen on the same port too (SO_REUSEPORT), sharing its connections. */
+  listen(port: number, host?: string, options?: { reusePort?: boolean }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -43,10 +44,10 @@ export function createHttpServer(app: Express, limits: ConnectionLimits = INTERN
   if (limits.maxConnections > 0) server.maxConnections = limits.maxConnections;
   return {
     server,
-    listen: (port, host = '127.0.0.1') =>
+    listen: (port, host = '127.0.0.1', { reusePort = false } = {}) =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
-        server.listen(port, host, () => {
+        server.listen({ port, host, reusePort }, () => {
           server.off('error', reject);
           const { port: bound } = server.address() as AddressInfo;
           resolve(`http://${host}:${bound}`);
