@@ -3,6 +3,7 @@ import { loadEnv, logLevelSchema, portSchema, positiveIntSchema, secretSchema, t
 import { SUBGRAPHS, type SubgraphUrlVariable } from './subgraphs.js';
 import { DEFAULT_OPERATION_LIMITS } from './limits/operation-limits.js';
 import { DEFAULT_MAX_SUBGRAPH_RESPONSE_BYTES, DEFAULT_REQUEST_DEADLINE_MS, PUBLIC_CONNECTION_LIMITS } from './public-http.js';
+import { DEFAULT_BULKHEAD, DEFAULT_QUERY_RETRIES } from './subgraph-fetcher.js';
 
 /** MEMBERS_URL, NICKNAME_HISTORY_URL, ...: where each subgraph is routed. */
 const subgraphUrlSchemas = Object.fromEntries(
@@ -41,6 +42,12 @@ export const envSchema = z
     SUBGRAPH_TIMEOUT_MS: positiveIntSchema.default(5_000),
     /** The largest answer the gateway takes from one subgraph fetch. */
     MAX_SUBGRAPH_RESPONSE_BYTES: positiveIntSchema.default(DEFAULT_MAX_SUBGRAPH_RESPONSE_BYTES),
+    /** Fetches in flight to one subgraph at once (its bulkhead); a hanging subgraph holds no more than these. */
+    SUBGRAPH_MAX_CONCURRENT_FETCHES: positiveIntSchema.default(DEFAULT_BULKHEAD.maxConcurrent),
+    /** Fetches waiting for a place in a subgraph's bulkhead; beyond them a fetch is refused at once. */
+    SUBGRAPH_MAX_QUEUED_FETCHES: z.coerce.number().int().min(0).default(DEFAULT_BULKHEAD.maxQueued),
+    /** Retries of a subgraph query after a connection failure or a 502/503 answer (never a mutation). */
+    SUBGRAPH_QUERY_RETRIES: z.coerce.number().int().min(0).max(5).default(DEFAULT_QUERY_RETRIES),
     /** A client request's overall deadline; past it (or when the client goes away) its subgraph work is cancelled. */
     REQUEST_DEADLINE_MS: positiveIntSchema.default(DEFAULT_REQUEST_DEADLINE_MS),
     /** Client connections open at once. */

@@ -53,6 +53,8 @@ const gateway = await startup.time('apollo', () =>
     trustProxyHops: env.TRUST_PROXY_HOPS,
     subgraphTimeoutMs: env.SUBGRAPH_TIMEOUT_MS,
     maxSubgraphResponseBytes: env.MAX_SUBGRAPH_RESPONSE_BYTES,
+    subgraphBulkhead: { maxConcurrent: env.SUBGRAPH_MAX_CONCURRENT_FETCHES, maxQueued: env.SUBGRAPH_MAX_QUEUED_FETCHES },
+    subgraphQueryRetries: env.SUBGRAPH_QUERY_RETRIES,
     requestDeadlineMs: env.REQUEST_DEADLINE_MS,
     connectionLimits: {
       maxConnections: env.MAX_CONNECTIONS,

@@ -63,6 +63,10 @@ export interface GatewayDeps {
   subgraphTimeoutMs: number;
   /** The largest answer the gateway takes from one subgraph fetch. */
   maxSubgraphResponseBytes: number;
+  /** Per-subgraph bulkhead: fetches in flight and waiting; defaults to DEFAULT_BULKHEAD. */
+  subgraphBulkhead?: { maxConcurrent: number; maxQueued: number };
+  /** Retries of a subgraph query after a connection failure or a 502/503 answer; defaults to DEFAULT_QUERY_RETRIES. */
+  subgraphQueryRetries?: number;
   /** A client request's overall deadline: past it, its remaining subgraph work is cancelled. */
   requestDeadlineMs: number;
   /** Client connections: how many, and how long each may take to send its request or stay idle. */
@@ -127,11 +131,17 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayServer> {
     createSubgraphFetcher(
       name,
       subgraphUrls[name],
-      { timeoutMs: subgraphTimeoutMs, maxResponseBytes: deps.maxSubgraphResponseBytes },
+      {
+        timeoutMs: subgraphTimeoutMs,
+        maxResponseBytes: deps.maxSubgraphResponseBytes,
+        ...deps.subgraphBulkhead,
+        ...(deps.subgraphQueryRetries === undefined ? {} : { queryRetries: deps.subgraphQueryRetries }),
+      },
       logger,
       deps.circuit,
       (outcome, seconds) => metrics.subgraphFetch(name, outcome, seconds),
       () => metrics.subgraphFetchShared(name),
+      () => metrics.subgraphRetry(name),
     ),
   );
   const writes = new WriteGeneration();

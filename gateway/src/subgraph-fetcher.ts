@@ -6,6 +6,8 @@ import { currentTraceCarrier, type Logger } from '@mp/service-kit';
 import { currentRequestSignal, RequestAbandonedError } from './request-signal.js';
 import type { SubgraphFetchOutcome } from './observability/gateway-metrics.js';
 import { sharedFetches } from './shared-fetches.js';
+import { RetryBudget } from './retry-budget.js';
+import { BulkheadRejectedError, compartment, retryingQueries, SubgraphBusyError } from './subgraph-resilience.js';
 
 export interface CircuitOptions {
   /** Requests in the rolling window before the error rate is judged. */
@@ -98,7 +100,16 @@ export interface SubgraphFetchLimits {
   timeoutMs: number;
   /** The largest answer one fetch may bring. */
   maxResponseBytes: number;
+  /** Fetches in flight to this subgraph at once (its bulkhead, and its connections). */
+  maxConcurrent?: number;
+  /** Fetches waiting for a place; beyond them a fetch is refused at once. */
+  maxQueued?: number;
+  /** Retries of a query after a connection failure or a 502/503 answer. */
+  queryRetries?: number;
 }
+
+export const DEFAULT_BULKHEAD = { maxConcurrent: 256, maxQueued: 1024 };
+export const DEFAULT_QUERY_RETRIES = 2;
 
 export function createSubgraphFetcher(
   serviceName: string,
@@ -108,11 +119,13 @@ export function createSubgraphFetcher(
   circuit: CircuitOptions = DEFAULT_CIRCUIT,
   onFetch: (outcome: SubgraphFetchOutcome, seconds: number) => void = () => {},
   onShared: () => void = () => {},
+  onRetry: () => void = () => {},
 ): SubgraphFetcher {
+  const { maxConcurrent = DEFAULT_BULKHEAD.maxConcurrent, maxQueued = DEFAULT_BULKHEAD.maxQueued } = limits;
   const target = new URL(url);
   const path = target.pathname + target.search;
-  const pool = new Pool(target.origin);
-  const post = async (headers: Record<string, string>, body: string, signal: AbortSignal | undefined): Promise<SubgraphAnswer> => {
+  const pool = new Pool(target.origin, { connections: maxConcurrent });
+  const exchange = async (headers: Record<string, string>, body: string, signal: AbortSignal | undefined): Promise<SubgraphAnswer> => {
     const response = await pool.request({
       path,
       method: 'POST',
@@ -129,10 +142,13 @@ export function createSubgraphFetcher(
       text: await readCapped(response.body, response.headers['content-length'], limits.maxResponseBytes, serviceName),
     };
   };
+  const inCompartment = compartment(maxConcurrent, maxQueued);
+  const post = (headers: Record<string, string>, body: string, signal: AbortSignal | undefined) =>
+    inCompartment(() => exchange(headers, body, signal), signal);
   const breaker = new CircuitBreaker(post, {
     timeout: false, // undici's headers and body timeouts are the deadline, and they also end the request
-    // Abandoned requests must not open the circuit for everyone else.
-    errorFilter: isCallersDoing,
+    // Abandoned requests, and those the full compartment refused, say nothing of the subgraph's health.
+    errorFilter: (error: unknown) => isCallersDoing(error) || error instanceof BulkheadRejectedError,
     volumeThreshold: circuit.volumeThreshold,
     errorThresholdPercentage: circuit.errorThresholdPercentage,
     resetTimeout: circuit.resetTimeoutMs,
@@ -164,6 +180,10 @@ export function createSubgraphFetcher(
       } catch (thrown) {
         // undici reports an abort in its own words: the reason the request was abandoned is ours.
         const cause: unknown = signal?.aborted ? signal.reason : thrown;
+        if (cause instanceof BulkheadRejectedError) {
+          observe('busy');
+          throw new SubgraphBusyError(serviceName);
+        }
         observe(isCallersDoing(cause) ? 'cancelled' : breaker.opened && !breaker.halfOpen ? 'circuit_open' : 'failure');
         if (isCallersDoing(cause)) throw cause;
         throw new GraphQLError(`The ${serviceName} service is unavailable`, {
@@ -173,12 +193,22 @@ export function createSubgraphFetcher(
       }
     });
   const shared = sharedFetches<SubgraphAnswer>(onShared);
+  const retryQuery = retryingQueries({
+    retries: limits.queryRetries ?? DEFAULT_QUERY_RETRIES,
+    budget: new RetryBudget(),
+    baseDelayMs: 25,
+    maxDelayMs: 250,
+    onRetry,
+  });
   return {
     send: (request) => {
       // The client's request ending (gone, or past its own deadline) cancels its fetches too.
       const requestSignal = currentRequestSignal();
+      // A mutation is sent once: it may have been applied even when its answer was lost.
       if (request.shareKey === undefined) return fetchOnce(request, requestSignal);
-      return shared.run(`${request.shareKey}\n${request.body}`, requestSignal, (signal) => fetchOnce(request, signal));
+      return shared.run(`${request.shareKey}\n${request.body}`, requestSignal, (signal) =>
+        retryQuery(() => fetchOnce(request, signal), signal),
+      );
     },
     state: () => (breaker.opened ? 'open' : breaker.halfOpen ? 'half-open' : 'closed'),
     shutdown: async () => {

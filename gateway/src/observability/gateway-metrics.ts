@@ -21,7 +21,8 @@ const REJECTION_BY_CODE: Record<string, RejectionReason> = {
 export const rejectionReason = (code: string, httpStatus: number): RejectionReason | null =>
   code === 'UNAUTHENTICATED' && httpStatus === 401 ? 'auth' : (REJECTION_BY_CODE[code] ?? null);
 
-export type SubgraphFetchOutcome = 'success' | 'http_error' | 'failure' | 'cancelled' | 'circuit_open';
+/** `busy`: refused by the subgraph's full bulkhead, never sent. */
+export type SubgraphFetchOutcome = 'success' | 'http_error' | 'failure' | 'cancelled' | 'circuit_open' | 'busy';
 
 const CIRCUIT_STATES: readonly CircuitState[] = ['closed', 'open', 'half-open'];
 // Label values come from clients (operation names) or subgraphs (error codes): bounded, always.
@@ -47,6 +48,8 @@ export interface GatewayMetrics {
   subgraphFetch(subgraph: string, outcome: SubgraphFetchOutcome, seconds: number): void;
   /** A query that joined an identical one in flight instead of being sent. */
   subgraphFetchShared(subgraph: string): void;
+  /** A query sent again after a connection failure or a 502/503 answer. */
+  subgraphRetry(subgraph: string): void;
 }
 
 /**
@@ -93,6 +96,12 @@ export function createGatewayMetrics(
     labelNames: ['subgraph'] as const,
     registers: [registry],
   });
+  const retries = new Counter({
+    name: 'gateway_subgraph_retries_total',
+    help: 'Subgraph queries sent again after a connection failure or a 502/503 answer (within the retry budget).',
+    labelNames: ['subgraph'] as const,
+    registers: [registry],
+  });
   new Gauge({
     name: 'gateway_subgraph_circuit_state',
     help: "1 for each subgraph's current circuit breaker state.",
@@ -116,5 +125,6 @@ export function createGatewayMetrics(
     rejected: (reason) => rejections.inc({ reason }),
     subgraphFetch: (subgraph, outcome, seconds) => fetchDuration.observe({ subgraph, outcome }, seconds),
     subgraphFetchShared: (subgraph) => sharedFetches.inc({ subgraph }),
+    subgraphRetry: (subgraph) => retries.inc({ subgraph }),
   };
 }
