@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { loadEnv, logLevelSchema, portSchema, positiveIntSchema, secretSchema, tracingEnvShape } from '@mp/service-kit';
+import {
+  loadEnv,
+  logLevelSchema,
+  portSchema,
+  positiveIntSchema,
+  secretSchema,
+  tracingEnvShape,
+  shutdownDelaySchema,
+} from '@mp/service-kit';
 import { SUBGRAPHS, type SubgraphUrlVariable } from './subgraphs.js';
 import { DEFAULT_OPERATION_LIMITS } from './limits/operation-limits.js';
 import { DEFAULT_MAX_SUBGRAPH_RESPONSE_BYTES, DEFAULT_REQUEST_DEADLINE_MS, PUBLIC_CONNECTION_LIMITS } from './public-http.js';
@@ -33,6 +41,7 @@ export const envSchema = z
     /** Several gateway processes on one PORT, the kernel spreading connections among them (SO_REUSEPORT). */
     REUSE_PORT: z.stringbool().default(false),
     LOG_LEVEL: logLevelSchema.default('info'),
+    SHUTDOWN_DELAY_MS: shutdownDelaySchema,
     /** Prometheus `/metrics` on this port (HOST's address), apart from the public one; unset: not served. */
     METRICS_PORT: portSchema.optional(),
     ...subgraphUrlSchemas,

@@ -72,12 +72,16 @@ const gateway = await startup.time('apollo', () =>
 // Registered before announcing readiness: a signal that arrives right after must not kill
 // the process uncleaned.
 const metricsServer = env.METRICS_PORT === undefined ? null : await startMetricsServer(metricsRegistry, env.METRICS_PORT, env.HOST);
-onShutdownSignal(logger, async () => {
-  await gateway.close();
-  await metricsServer?.close();
-  redis?.disconnect();
-  await tracing.shutdown();
-});
+onShutdownSignal(
+  logger,
+  async () => {
+    await gateway.close();
+    await metricsServer?.close();
+    redis?.disconnect();
+    await tracing.shutdown();
+  },
+  { begin: () => gateway.beginDrain(), delayMs: env.SHUTDOWN_DELAY_MS },
+);
 
 // Listening at once lets probes see the process alive (/healthz) while /readyz and /graphql
 // answer 503 until every subgraph has answered.

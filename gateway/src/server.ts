@@ -13,6 +13,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import {
   createErrorMasker,
   createHttpServer,
+  DrainSwitch,
   ensureContextManager,
   graphqlSpanAttributes,
   healthRoutes,
@@ -100,6 +101,9 @@ export interface GatewayServer {
   http: HttpServer;
   /** Resolves once every subgraph has answered; until then GraphQL requests and /readyz get 503. */
   ready: Promise<void>;
+  /** `/readyz` answers 503 from now on; requests are still served until `close`. */
+  beginDrain(): void;
+  /** Stops taking connections, finishes in-flight requests (within Apollo's grace period), and closes. */
   close(): Promise<void>;
 }
 
@@ -194,12 +198,14 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayServer> {
   const startupGate = createStartupGate({ subgraphUrls, gatewaySecret, logger: logger.child({ component: 'startup-gate' }) });
 
   // Circuit states tell operators which subgraph the gateway is currently failing fast.
+  const drain = new DrainSwitch();
+  let closing: Promise<void> | undefined;
   app.use(
     healthRoutes(() => {
       const waitingFor = startupGate.waitingFor();
       if (waitingFor.length > 0) return Promise.reject(new Error(`waiting for subgraphs: ${waitingFor.join(', ')}`));
       return Promise.resolve({ subgraphs: perSubgraph((name) => fetchers[name].state()) });
-    }),
+    }, drain),
   );
   app.get('/', rootRoute({ graphiql: deps.graphiql }));
   if (deps.graphiql) app.use('/graphiql', graphiqlRoute(graphiqlAssetsDir));
@@ -238,11 +244,15 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayServer> {
     apollo,
     http,
     ready: startupGate.ready,
-    close: async () => {
-      startupGate.stop();
-      await apollo.stop();
-      await http.close();
-      await Promise.all(SUBGRAPH_NAMES.map((name) => fetchers[name].shutdown()));
-    },
+    beginDrain: () => drain.begin(),
+    // Once: a signal and a test's own cleanup may both ask.
+    close: () =>
+      (closing ??= (async () => {
+        drain.begin();
+        startupGate.stop();
+        await apollo.stop();
+        await http.close();
+        await Promise.all(SUBGRAPH_NAMES.map((name) => fetchers[name].shutdown()));
+      })()),
   };
 }

@@ -19,3 +19,6 @@ export const logLevelSchema = z.enum(['fatal', 'error', 'warn', 'info', 'debug',
 /** Shared secrets must be long enough to resist guessing; generate with `openssl rand -hex 32`. */
 export const secretSchema = z.string().min(32, 'must be at least 32 characters');
 export const positiveIntSchema = z.coerce.number().int().positive();
+
+/** After SIGTERM, how long a server keeps serving with `/readyz` at 503 before it closes (see onShutdownSignal). */
+export const shutdownDelaySchema = z.coerce.number().int().min(0).max(120_000).default(0);

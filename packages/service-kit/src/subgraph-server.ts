@@ -7,7 +7,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { createErrorMasker } from './errors.js';
-import { healthRoutes, type ReadinessCheck } from './health.js';
+import { DrainSwitch, healthRoutes, type ReadinessCheck } from './health.js';
 import { isBodyParserClientError, jsonBody } from './json-body.js';
 import { createHttpServer, type HttpServer } from './http-server.js';
 import type { Logger } from './logger.js';
@@ -39,6 +39,9 @@ export interface SubgraphServerOptions<TContext extends object> {
 export interface SubgraphServer<TContext extends object> {
   apollo: ApolloServer<TContext>;
   http: HttpServer;
+  /** `/readyz` answers 503 from now on; requests are still served until `close`. */
+  beginDrain(): void;
+  /** Stops taking connections, finishes in-flight requests (within Apollo's grace period), and closes. */
   close(): Promise<void>;
 }
 
@@ -91,7 +94,8 @@ export async function buildSubgraphServer<TContext extends object>(
   await apollo.start();
 
   if (options.metricsRegistry) app.use(httpServerMetrics(options.metricsRegistry, ['/graphql', '/healthz', '/readyz', '/internal/events']));
-  app.use(healthRoutes(options.ready));
+  const drain = new DrainSwitch();
+  app.use(healthRoutes(options.ready, drain));
   for (const route of options.routes ?? []) app.use(route);
   app.use(
     '/graphql',
@@ -121,7 +125,9 @@ export async function buildSubgraphServer<TContext extends object>(
   return {
     apollo,
     http,
+    beginDrain: () => drain.begin(),
     close: async () => {
+      drain.begin();
       await apollo.stop();
       await http.close();
     },

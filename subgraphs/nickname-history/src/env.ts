@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { loadEnv, logLevelSchema, portSchema, positiveIntSchema, secretSchema, tracingEnvShape } from '@mp/service-kit';
+import {
+  loadEnv,
+  logLevelSchema,
+  portSchema,
+  positiveIntSchema,
+  secretSchema,
+  tracingEnvShape,
+  shutdownDelaySchema,
+} from '@mp/service-kit';
 import { amqpEnvShape } from '@mp/messaging';
 
 export const envSchema = z.object({
@@ -7,6 +15,7 @@ export const envSchema = z.object({
   PORT: portSchema.default(4002),
   HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: logLevelSchema.default('info'),
+  SHUTDOWN_DELAY_MS: shutdownDelaySchema,
   /** Prometheus `/metrics` on this port (HOST's address), apart from the API's; unset: not served. */
   METRICS_PORT: portSchema.optional(),
   /** Real PostgreSQL; when unset the service runs on embedded PGlite under NICKNAME_HISTORY_DATA_DIR. */

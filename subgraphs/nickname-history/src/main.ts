@@ -63,14 +63,18 @@ const server = await buildServer({
 // Registered before announcing readiness: a signal that arrives right after must not kill
 // the process uncleaned.
 const metricsServer = env.METRICS_PORT === undefined ? null : await startMetricsServer(metricsRegistry, env.METRICS_PORT, env.HOST);
-onShutdownSignal(logger, async () => {
-  await server.close();
-  await metricsServer?.close();
-  await consumer?.close();
-  await db.$disconnect();
-  await database.close();
-  await tracing.shutdown();
-});
+onShutdownSignal(
+  logger,
+  async () => {
+    await server.close();
+    await metricsServer?.close();
+    await consumer?.close();
+    await db.$disconnect();
+    await database.close();
+    await tracing.shutdown();
+  },
+  { begin: () => server.beginDrain(), delayMs: env.SHUTDOWN_DELAY_MS },
+);
 
 const url = await server.http.listen(env.PORT, env.HOST);
 logger.info(
