@@ -16,6 +16,8 @@ export const envSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: logLevelSchema.default('info'),
   SHUTDOWN_DELAY_MS: shutdownDelaySchema,
+  /** Apply pending migrations and exit (a deployment's migration Job); the service does not start. */
+  MIGRATE_ONLY: z.stringbool().default(false),
   /** Prometheus `/metrics` on this port (HOST's address), apart from the API's; unset: not served. */
   METRICS_PORT: portSchema.optional(),
   /** Real PostgreSQL; when unset the service runs on embedded PGlite under MEMBERS_DATA_DIR. */

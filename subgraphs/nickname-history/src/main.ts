@@ -27,6 +27,12 @@ const target: DatabaseTarget = env.NICKNAME_HISTORY_DATABASE_URL
 const database = await startup.time('database', () => openDatabase(target, { poolSize: env.DATABASE_POOL_SIZE }));
 const applied = await startup.time('migrations', () => applyMigrations('nickname-history', database));
 logger.info({ database: target.kind, applied }, 'migrations applied');
+if (env.MIGRATE_ONLY) {
+  // A deployment's migration step (a Kubernetes Job before the rollout): migrate, then leave.
+  await database.close();
+  await tracing.shutdown();
+  process.exit(0);
+}
 
 const metricsRegistry = createMetricsRegistry('nickname-history');
 connectionPoolMetrics(metricsRegistry, 'nickname-history', () => database.poolStats());
