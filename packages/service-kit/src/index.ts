@@ -16,3 +16,4 @@ export * from './identity.js';
 export * from './metrics.js';
 export * from './tracing/index.js';
 export * from './identity-assertions.js';
+export * from './cache/two-tier-cache.js';

@@ -1,0 +1,83 @@
+import { Counter, Histogram, type Registry } from 'prom-client';
+
+export interface CacheMetrics {
+  request(result: 'local' | 'redis' | 'miss'): void;
+  evicted(): void;
+  invalidated(tags: number): void;
+  redisFailed(): void;
+  /** Seconds from a writer's invalidation to this replica dropping the entries. */
+  staleness(seconds: number): void;
+}
+
+/** One metric of each kind per registry, shared by its caches (the `cache` label tells them apart). */
+function shared<T>(registry: Registry, name: string, make: () => T): T {
+  return (registry.getSingleMetric(name) as T | undefined) ?? make();
+}
+
+export function cacheMetrics(registry: Registry | undefined, cache: string): CacheMetrics {
+  if (!registry) return { request() {}, evicted() {}, invalidated() {}, redisFailed() {}, staleness() {} };
+  const registers = [registry];
+  const requests = shared(
+    registry,
+    'cache_requests_total',
+    () =>
+      new Counter({
+        name: 'cache_requests_total',
+        help: 'Cache reads by where they were answered: local, redis or miss.',
+        labelNames: ['cache', 'result'] as const,
+        registers,
+      }),
+  );
+  const evictions = shared(
+    registry,
+    'cache_evictions_total',
+    () =>
+      new Counter({
+        name: 'cache_evictions_total',
+        help: 'Entries the local tier evicted to stay within its bounds.',
+        labelNames: ['cache'] as const,
+        registers,
+      }),
+  );
+  const invalidations = shared(
+    registry,
+    'cache_invalidations_total',
+    () =>
+      new Counter({
+        name: 'cache_invalidations_total',
+        help: 'Tags invalidated (by this replica or by a message from another).',
+        labelNames: ['cache'] as const,
+        registers,
+      }),
+  );
+  const redisErrors = shared(
+    registry,
+    'cache_redis_errors_total',
+    () =>
+      new Counter({
+        name: 'cache_redis_errors_total',
+        help: 'Redis commands that failed; the read went to its loader instead.',
+        labelNames: ['cache'] as const,
+        registers,
+      }),
+  );
+  const stalenessSeconds = shared(
+    registry,
+    'cache_invalidation_delay_seconds',
+    () =>
+      new Histogram({
+        name: 'cache_invalidation_delay_seconds',
+        help: "Time from a writer's invalidation to another replica dropping the entries.",
+        labelNames: ['cache'] as const,
+        buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+        registers,
+      }),
+  );
+  return {
+    request: (result) => requests.inc({ cache, result }),
+    evicted: () => evictions.inc({ cache }),
+    invalidated: (tags) => invalidations.inc({ cache }, tags),
+    redisFailed: () => redisErrors.inc({ cache }),
+    staleness: (seconds) => stalenessSeconds.observe({ cache }, seconds),
+  };
+}
