@@ -46,6 +46,14 @@ beforeAll(async () => {
       '--disable-sync',
     ],
   });
+});
+
+/**
+ * A browser profile of its own per test: GraphiQL keeps the editor's text and tabs in
+ * localStorage and prefers them to the example, so a page the previous test left half-loaded must
+ * not decide what this one shows.
+ */
+async function freshPage(): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   // The page must work offline: anything it requests beyond loopback is recorded and refused.
   await context.route('**/*', async (route) => {
@@ -60,12 +68,13 @@ beforeAll(async () => {
   await context.addInitScript({
     content: `localStorage.setItem('graphiql:shouldPersistHeaders', 'true'); localStorage.setItem('graphiql:headers', ${headers});`,
   });
-  page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
+  const opened = await context.newPage();
+  opened.on('pageerror', (error) => pageErrors.push(error.message));
+  opened.on('console', (message) => {
     if (message.type() === 'error') pageErrors.push(message.text());
   });
-});
+  return opened;
+}
 
 afterAll(async () => {
   await browser?.close();
@@ -73,14 +82,16 @@ afterAll(async () => {
 });
 
 it('sends a browser that opens the gateway root to GraphiQL', async () => {
+  page = await freshPage();
   const response = await page.goto(`${gatewayOrigin}/`);
   expect(response?.status()).toBe(200);
   expect(page.url()).toBe(`${gatewayOrigin}/graphiql/`);
 });
 
-// A cold headless Chromium loading Monaco can take most of a minute while the rest of the suite
-// keeps both cores busy: the waits are generous, and the test's own timeout covers all three.
+// Monaco in a headless Chromium is slow while the rest of the suite keeps both cores busy: the
+// waits are generous, and the test's own timeout covers all three.
 it('serves GraphiQL with the example operation and the live schema docs, and runs a query across both subgraphs', async () => {
+  page = await freshPage();
   const response = await page.goto(`${gatewayOrigin}/graphiql`);
   expect(response?.status()).toBe(200);
   expect(page.url()).toBe(`${gatewayOrigin}/graphiql/`);
