@@ -10,8 +10,13 @@ import {
 } from '@mp/service-kit';
 import { SUBGRAPHS, type SubgraphUrlVariable } from './subgraphs.js';
 import { DEFAULT_OPERATION_LIMITS } from './limits/operation-limits.js';
-import { DEFAULT_MAX_SUBGRAPH_RESPONSE_BYTES, DEFAULT_REQUEST_DEADLINE_MS, PUBLIC_CONNECTION_LIMITS } from './public-http.js';
-import { DEFAULT_BULKHEAD, DEFAULT_QUERY_RETRIES } from './subgraph-fetcher.js';
+import {
+  DEFAULT_BULKHEAD,
+  DEFAULT_MAX_SUBGRAPH_RESPONSE_BYTES,
+  DEFAULT_QUERY_RETRIES,
+  DEFAULT_REQUEST_DEADLINE_MS,
+  PUBLIC_CONNECTION_LIMITS,
+} from './public-http.js';
 
 /** MEMBERS_URL, NICKNAME_HISTORY_URL, ...: where each subgraph is routed. */
 const subgraphUrlSchemas = Object.fromEntries(

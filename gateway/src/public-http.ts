@@ -17,3 +17,9 @@ export const DEFAULT_REQUEST_DEADLINE_MS = 15_000;
 
 /** With cost limits on, a real answer is far smaller; this only stops a runaway one. */
 export const DEFAULT_MAX_SUBGRAPH_RESPONSE_BYTES = 5 * 1024 * 1024;
+
+/** Each subgraph's bulkhead: fetches in flight (and connections) and fetches waiting for a place. */
+export const DEFAULT_BULKHEAD = { maxConcurrent: 256, maxQueued: 1024 };
+
+/** Retries of a subgraph query after a connection failure or a 502/503 answer. */
+export const DEFAULT_QUERY_RETRIES = 2;

@@ -38,3 +38,23 @@ export function abandonWithRequest(deadlineMs: number): RequestHandler {
     context.with(context.active().setValue(REQUEST_SIGNAL, controller.signal), next);
   };
 }
+
+/**
+ * `work`'s outcome, or the signal's reason as soon as it aborts (then `onAbandon` runs): the
+ * caller stops waiting even when the work itself goes on for others.
+ */
+export function untilAbandoned<T>(work: Promise<T>, signal: AbortSignal | undefined, onAbandon: () => void = () => {}): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const abandon = () => {
+      onAbandon();
+      reject(signal.reason as Error);
+    };
+    if (signal.aborted) return abandon();
+    signal.addEventListener('abort', abandon, { once: true });
+    work
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener('abort', abandon))
+      .catch(() => {});
+  });
+}

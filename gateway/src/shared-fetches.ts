@@ -1,3 +1,5 @@
+import { untilAbandoned } from './request-signal.js';
+
 /**
  * Identical subgraph queries in flight at the same time are sent once and their answer shared
  * (Apollo Router's `deduplicate_query`, Hive Gateway's default). The key holds everything the
@@ -44,22 +46,11 @@ export function sharedFetches<T>(onShared: () => void = () => {}): SharedFetches
       }
       const joined = entry;
       joined.waiting += 1;
-      if (!requestSignal) return joined.answer;
-      return new Promise<T>((resolve, reject) => {
-        const leave = () => {
-          joined.waiting -= 1;
-          if (joined.waiting === 0) {
-            forget(key, joined);
-            joined.controller.abort(requestSignal.reason);
-          }
-          reject(requestSignal.reason as Error);
-        };
-        if (requestSignal.aborted) return leave();
-        requestSignal.addEventListener('abort', leave, { once: true });
-        joined.answer
-          .then(resolve, reject)
-          .finally(() => requestSignal.removeEventListener('abort', leave))
-          .catch(() => {});
+      return untilAbandoned(joined.answer, requestSignal, () => {
+        joined.waiting -= 1;
+        if (joined.waiting > 0) return;
+        forget(key, joined);
+        joined.controller.abort(requestSignal?.reason);
       });
     },
   };

@@ -6,6 +6,7 @@ import { currentTraceCarrier, type Logger } from '@mp/service-kit';
 import { currentRequestSignal, RequestAbandonedError } from './request-signal.js';
 import type { SubgraphFetchOutcome } from './observability/gateway-metrics.js';
 import { sharedFetches } from './shared-fetches.js';
+import { DEFAULT_BULKHEAD, DEFAULT_QUERY_RETRIES } from './public-http.js';
 import { RetryBudget } from './retry-budget.js';
 import { BulkheadRejectedError, compartment, retryingQueries, SubgraphBusyError } from './subgraph-resilience.js';
 
@@ -83,18 +84,6 @@ export interface SubgraphFetcher {
   shutdown(): Promise<void>;
 }
 
-/**
- * Subgraph HTTP with a deadline and a circuit breaker. A subgraph that keeps failing (refused,
- * reset, timed out) is failed fast instead of making every request wait out the deadline, so one
- * sick service does not hold the gateway's capacity. Any failure becomes one client-safe error
- * naming the service, never a message carrying internal hosts and ports. HTTP error statuses are
- * answers, not failures: the gateway reads their GraphQL errors.
- *
- * Requests go through one undici pool of keep-alive connections per subgraph: no web streams or
- * Request/Response objects, and the deadline runs on undici's timer wheel instead of a timer and
- * an AbortSignal per fetch. No `accept-encoding` is sent: compressing on loopback costs the
- * subgraph more CPU than the bytes cost the network.
- */
 export interface SubgraphFetchLimits {
   /** One fetch's deadline for the answer's headers, and for each pause in its body. */
   timeoutMs: number;
@@ -108,9 +97,20 @@ export interface SubgraphFetchLimits {
   queryRetries?: number;
 }
 
-export const DEFAULT_BULKHEAD = { maxConcurrent: 256, maxQueued: 1024 };
-export const DEFAULT_QUERY_RETRIES = 2;
-
+/**
+ * Subgraph HTTP with a deadline and a circuit breaker. A subgraph that keeps failing (refused,
+ * reset, timed out) is failed fast instead of making every request wait out the deadline, so one
+ * sick service does not hold the gateway's capacity. Any failure becomes one client-safe error
+ * naming the service, never a message carrying internal hosts and ports. HTTP error statuses are
+ * answers, not failures: the gateway reads their GraphQL errors. Queries go through the shared
+ * in-flight fetches and the retries (subgraph-resilience.ts); every attempt goes through the
+ * subgraph's bulkhead.
+ *
+ * Requests go through one undici pool of keep-alive connections per subgraph: no web streams or
+ * Request/Response objects, and the deadline runs on undici's timer wheel instead of a timer and
+ * an AbortSignal per fetch. No `accept-encoding` is sent: compressing on loopback costs the
+ * subgraph more CPU than the bytes cost the network.
+ */
 export function createSubgraphFetcher(
   serviceName: string,
   url: string,

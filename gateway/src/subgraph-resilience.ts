@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { bulkhead, BulkheadRejectedError } from 'cockatiel';
 import { GraphQLError } from 'graphql';
 import { RetryBudget } from './retry-budget.js';
+import { untilAbandoned } from './request-signal.js';
 
 export { BulkheadRejectedError };
 
@@ -20,19 +21,7 @@ export class SubgraphBusyError extends GraphQLError {
  */
 export function compartment(maxConcurrent: number, maxQueued: number) {
   const policy = bulkhead(maxConcurrent, maxQueued);
-  return <T>(work: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> => {
-    const running = policy.execute(work, signal);
-    if (!signal) return running;
-    return new Promise<T>((resolve, reject) => {
-      const abandon = () => reject(signal.reason as Error);
-      if (signal.aborted) return abandon();
-      signal.addEventListener('abort', abandon, { once: true });
-      running
-        .then(resolve, reject)
-        .finally(() => signal.removeEventListener('abort', abandon))
-        .catch(() => {});
-    });
-  };
+  return <T>(work: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> => untilAbandoned(policy.execute(work, signal), signal);
 }
 
 const CONNECTION_FAILURES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);

@@ -1,11 +1,9 @@
 // A replica leaving the balancer's rotation: /readyz turns 503 first, requests in flight are
 // finished, new connections are refused once it closes, and only then is it gone.
-import { pino } from 'pino';
 import { waitFor } from '@mp/testkit';
-import { buildGateway, type GatewayServer } from '../src/server.js';
-import { protectionDefaults } from './support/gateway-defaults.js';
+import type { GatewayServer } from '../src/server.js';
+import { gatewayInFront } from './support/stand-in-gateway.js';
 import { HeldSubgraph } from './support/held-subgraph.js';
-import { TestIssuer } from './support/issuer.js';
 
 let members: HeldSubgraph;
 let history: HeldSubgraph;
@@ -16,19 +14,7 @@ beforeEach(async () => {
   members = new HeldSubgraph();
   history = new HeldSubgraph();
   await Promise.all([members.start(), history.start()]);
-  gateway = await buildGateway({
-    tokenVerifier: (await TestIssuer.create()).verifier(),
-    ...protectionDefaults(),
-    logger: pino({ level: 'silent' }),
-    gatewaySecret: 'graceful-drain-secret-0123456789abcdefgh',
-    subgraphTimeoutMs: 10_000,
-    subgraphUrls: { members: members.url, 'nickname-history': history.url },
-    graphiql: false,
-    introspection: false,
-    persistedDocuments: null,
-  });
-  origin = await gateway.http.listen(0);
-  await gateway.ready;
+  ({ gateway, origin } = await gatewayInFront({ members: members.url, 'nickname-history': history.url }));
 });
 afterEach(async () => {
   await gateway.close();

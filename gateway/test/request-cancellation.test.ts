@@ -1,14 +1,11 @@
 // Work of a request nobody waits for any more must stop: a client that goes away, or a request
 // past its overall deadline, cancels its subgraph fetches, and abandoned requests do not open the
 // subgraph's circuit for everyone else. An oversized subgraph answer is refused, not buffered.
-import { pino } from 'pino';
 import { waitFor } from '@mp/testkit';
-import { buildGateway, type GatewayServer } from '../src/server.js';
-import { protectionDefaults } from './support/gateway-defaults.js';
+import type { GatewayServer } from '../src/server.js';
+import { gatewayInFront } from './support/stand-in-gateway.js';
 import { HeldSubgraph } from './support/held-subgraph.js';
-import { TestIssuer } from './support/issuer.js';
 
-const SECRET = 'request-cancellation-secret-0123456789ab';
 const PAGE = JSON.stringify({ query: '{ members(first: 1) { edges { node { id } } } }' });
 
 let members: HeldSubgraph;
@@ -20,20 +17,7 @@ async function start(options: { requestDeadlineMs: number; maxSubgraphResponseBy
   members = new HeldSubgraph();
   history = new HeldSubgraph();
   await Promise.all([members.start(), history.start()]);
-  gateway = await buildGateway({
-    tokenVerifier: (await TestIssuer.create()).verifier(),
-    ...protectionDefaults(),
-    ...options,
-    logger: pino({ level: 'silent' }),
-    gatewaySecret: SECRET,
-    subgraphTimeoutMs: 10_000,
-    subgraphUrls: { members: members.url, 'nickname-history': history.url },
-    graphiql: false,
-    introspection: false,
-    persistedDocuments: null,
-  });
-  url = await gateway.http.listen(0);
-  await gateway.ready;
+  ({ gateway, origin: url } = await gatewayInFront({ members: members.url, 'nickname-history': history.url }, options));
 }
 
 afterEach(async () => {

@@ -3,14 +3,12 @@
 // fetch that began before it. One client giving up does not cancel what others still wait for.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { waitFor } from '@mp/testkit';
-import { buildGateway, type GatewayServer } from '../src/server.js';
-import { protectionDefaults } from './support/gateway-defaults.js';
+import type { GatewayServer } from '../src/server.js';
+import { gatewayInFront } from './support/stand-in-gateway.js';
 import { TestIssuer, type Caller } from './support/issuer.js';
 
-const SECRET = 'shared-fetches-secret-0123456789abcdef';
 const PAGE = '{ members(first: 1) { edges { node { id } } } }';
 const RENAME = 'mutation { changeNickname(input: { memberId: "m1", nickname: "renamed" }) { member { id } } }';
 
@@ -68,21 +66,13 @@ beforeEach(async () => {
   await members.start();
   issuer = await TestIssuer.create();
   metrics = new Registry();
-  gateway = await buildGateway({
-    tokenVerifier: issuer.verifier(),
-    ...protectionDefaults(),
-    metricsRegistry: metrics,
-    logger: pino({ level: 'silent' }),
-    gatewaySecret: SECRET,
-    subgraphTimeoutMs: 10_000,
-    // History is never asked by these operations: any address will do.
-    subgraphUrls: { members: members.url(), 'nickname-history': members.url() },
-    graphiql: false,
-    introspection: false,
-    persistedDocuments: null,
-  });
-  url = `${await gateway.http.listen(0)}/graphql`;
-  await gateway.ready;
+  // History is never asked by these operations: any address will do.
+  const started = await gatewayInFront(
+    { members: members.url(), 'nickname-history': members.url() },
+    { tokenVerifier: issuer.verifier(), metricsRegistry: metrics },
+  );
+  gateway = started.gateway;
+  url = `${started.origin}/graphql`;
 });
 afterEach(async () => {
   await gateway.close();

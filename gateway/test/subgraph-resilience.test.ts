@@ -3,15 +3,13 @@
 // retry budget that keeps retries from multiplying load during an outage.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { waitFor } from '@mp/testkit';
-import { buildGateway, type GatewayServer } from '../src/server.js';
+import type { GatewayServer } from '../src/server.js';
+import { gatewayInFront } from './support/stand-in-gateway.js';
 import { RetryBudget } from '../src/retry-budget.js';
-import { protectionDefaults } from './support/gateway-defaults.js';
 import { TestIssuer, type Caller } from './support/issuer.js';
 
-const SECRET = 'subgraph-resilience-secret-0123456789abc';
 const reader: Caller = { sub: 'reader', scope: 'members:read' };
 
 type Behaviour = (body: string, res: ServerResponse) => void;
@@ -62,21 +60,12 @@ let metrics: Registry;
 let url: string;
 
 async function start(options: { subgraphBulkhead?: { maxConcurrent: number; maxQueued: number }; subgraphQueryRetries?: number } = {}) {
-  gateway = await buildGateway({
-    tokenVerifier: issuer.verifier(),
-    ...protectionDefaults(),
-    metricsRegistry: metrics,
-    logger: pino({ level: 'silent' }),
-    gatewaySecret: SECRET,
-    subgraphTimeoutMs: 10_000,
-    subgraphUrls: { members: members.url(), 'nickname-history': history.url() },
-    graphiql: false,
-    introspection: false,
-    persistedDocuments: null,
-    ...options,
-  });
-  url = `${await gateway.http.listen(0)}/graphql`;
-  await gateway.ready;
+  const started = await gatewayInFront(
+    { members: members.url(), 'nickname-history': history.url() },
+    { tokenVerifier: issuer.verifier(), metricsRegistry: metrics, ...options },
+  );
+  gateway = started.gateway;
+  url = `${started.origin}/graphql`;
 }
 
 beforeEach(async () => {

@@ -17,50 +17,12 @@ function shared<T>(registry: Registry, name: string, make: () => T): T {
 export function cacheMetrics(registry: Registry | undefined, cache: string): CacheMetrics {
   if (!registry) return { request() {}, evicted() {}, invalidated() {}, redisFailed() {}, staleness() {} };
   const registers = [registry];
-  const requests = shared(
-    registry,
-    'cache_requests_total',
-    () =>
-      new Counter({
-        name: 'cache_requests_total',
-        help: 'Cache reads by where they were answered: local, redis or miss.',
-        labelNames: ['cache', 'result'] as const,
-        registers,
-      }),
-  );
-  const evictions = shared(
-    registry,
-    'cache_evictions_total',
-    () =>
-      new Counter({
-        name: 'cache_evictions_total',
-        help: 'Entries the local tier evicted to stay within its bounds.',
-        labelNames: ['cache'] as const,
-        registers,
-      }),
-  );
-  const invalidations = shared(
-    registry,
-    'cache_invalidations_total',
-    () =>
-      new Counter({
-        name: 'cache_invalidations_total',
-        help: 'Tags invalidated (by this replica or by a message from another).',
-        labelNames: ['cache'] as const,
-        registers,
-      }),
-  );
-  const redisErrors = shared(
-    registry,
-    'cache_redis_errors_total',
-    () =>
-      new Counter({
-        name: 'cache_redis_errors_total',
-        help: 'Redis commands that failed; the read went to its loader instead.',
-        labelNames: ['cache'] as const,
-        registers,
-      }),
-  );
+  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
+    shared(registry, name, () => new Counter({ name, help, labelNames, registers }));
+  const requests = counter('cache_requests_total', 'Cache reads by where they were answered: local, redis or miss.', ['cache', 'result']);
+  const evictions = counter('cache_evictions_total', 'Entries the local tier evicted to stay within its bounds.', ['cache']);
+  const invalidations = counter('cache_invalidations_total', 'Tags invalidated (by this replica or by a message from another).', ['cache']);
+  const redisErrors = counter('cache_redis_errors_total', 'Redis commands that failed; the read went to its loader instead.', ['cache']);
   const stalenessSeconds = shared(
     registry,
     'cache_invalidation_delay_seconds',
