@@ -17,3 +17,5 @@ export * from './metrics.js';
 export * from './tracing/index.js';
 export * from './identity-assertions.js';
 export * from './cache/two-tier-cache.js';
+export * from './cache/cache-invalidator.js';
+export * from './cache/cache-tags.js';

@@ -18,6 +18,7 @@ import { GATEWAY_SECRET_HEADER, requireSharedSecret } from './shared-secret.js';
 import { IDENTITY_HEADER, identityReader, type Identity } from './identity.js';
 import { continueRequestTrace, traceRequests } from './tracing/server-spans.js';
 import { graphqlSpanAttributes } from './tracing/graphql-span-attributes.js';
+import { cacheTagsHeader } from './cache/cache-tags.js';
 
 export interface SubgraphServerOptions<TContext extends object> {
   /** The service's name, for its spans. */
@@ -34,6 +35,11 @@ export interface SubgraphServerOptions<TContext extends object> {
   routes?: Router[];
   /** Where HTTP server metrics are registered; none when omitted. */
   metricsRegistry?: Registry;
+  /**
+   * The cache tags a request's resolvers collected in its context, sent as CACHE_TAG_HEADER. Apollo's
+   * cache-control plugin sends the answer's `cache-control` from the schema's `@cacheControl` hints.
+   */
+  cacheTagsOf?: (context: TContext) => ReadonlySet<string>;
 }
 
 export interface SubgraphServer<TContext extends object> {
@@ -89,6 +95,7 @@ export async function buildSubgraphServer<TContext extends object>(
       // Traces are for Apollo Studio, which this system does not report to.
       ApolloServerPluginInlineTraceDisabled(),
       graphqlSpanAttributes(),
+      ...(options.cacheTagsOf ? [cacheTagsHeader(options.cacheTagsOf)] : []),
     ],
   });
   await apollo.start();
