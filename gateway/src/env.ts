@@ -7,6 +7,7 @@ import {
   secretSchema,
   tracingEnvShape,
   shutdownDelaySchema,
+  subgraphCacheNameSchema,
 } from '@mp/service-kit';
 import { SUBGRAPHS, type SubgraphUrlVariable } from './subgraphs.js';
 import { DEFAULT_OPERATION_LIMITS } from './limits/operation-limits.js';
@@ -62,6 +63,15 @@ export const envSchema = z
     SUBGRAPH_MAX_QUEUED_FETCHES: z.coerce.number().int().min(0).default(DEFAULT_BULKHEAD.maxQueued),
     /** Retries of a subgraph query after a connection failure or a 502/503 answer (never a mutation). */
     SUBGRAPH_QUERY_RETRIES: z.coerce.number().int().min(0).max(5).default(DEFAULT_QUERY_RETRIES),
+    /** Cache subgraph query answers (what each subgraph marks cacheable), invalidated by the subgraphs' writes. */
+    SUBGRAPH_CACHE: z.stringbool().default(true),
+    /** The longest an answer is kept, whatever max-age its subgraph gives (2 s at most without REDIS_URL). */
+    SUBGRAPH_CACHE_MAX_TTL_MS: positiveIntSchema.default(300_000),
+    /** This replica's own tier: entries, and characters of their text (least recently used evicted first). */
+    SUBGRAPH_CACHE_MAX_ENTRIES: positiveIntSchema.default(10_000),
+    SUBGRAPH_CACHE_MAX_BYTES: positiveIntSchema.default(64 * 1024 * 1024),
+    /** The cache's name in Redis: the subgraphs invalidate it by the same name. */
+    SUBGRAPH_CACHE_NAME: subgraphCacheNameSchema,
     /** A client request's overall deadline; past it (or when the client goes away) its subgraph work is cancelled. */
     REQUEST_DEADLINE_MS: positiveIntSchema.default(DEFAULT_REQUEST_DEADLINE_MS),
     /** Client connections open at once. */

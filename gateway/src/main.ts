@@ -8,6 +8,7 @@ import { buildGateway } from './server.js';
 import { DEFAULT_CIRCUIT } from './subgraph-fetcher.js';
 import { subgraphUrlsFrom } from './subgraphs.js';
 import { SKIPPED_GATEWAY_SPANS } from './observability/tracing-options.js';
+import { subgraphAnswerCacheFrom } from './subgraph-cache-connection.js';
 
 const startup = startupPhases();
 const env = readEnv();
@@ -32,6 +33,9 @@ const rateLimits = createRateLimits(
   redis,
   env.RATE_LIMIT_KEY_PREFIX,
 );
+const subgraphCache = env.SUBGRAPH_CACHE
+  ? subgraphAnswerCacheFrom(env, redis, logger.child({ component: 'subgraph-cache' }), metricsRegistry)
+  : null;
 const tokenVerifier = await tokenVerifierFor(auth);
 const gateway = await startup.time('apollo', () =>
   buildGateway({
@@ -67,6 +71,7 @@ const gateway = await startup.time('apollo', () =>
     graphiql,
     introspection,
     persistedDocuments,
+    subgraphCache: subgraphCache && { cache: subgraphCache.cache, maxTtlMs: subgraphCache.maxTtlMs },
   }),
 );
 // Registered before announcing readiness: a signal that arrives right after must not kill
@@ -78,6 +83,7 @@ onShutdownSignal(
     await gateway.close();
     await metricsServer?.close();
     redis?.disconnect();
+    subgraphCache?.close();
     await tracing.shutdown();
   },
   { begin: () => gateway.beginDrain(), delayMs: env.SHUTDOWN_DELAY_MS },

@@ -25,9 +25,11 @@ import {
   type ConnectionLimits,
   type HttpServer,
   type Logger,
+  type TwoTierCache,
 } from '@mp/service-kit';
 import { graphiqlAssetsDir } from '@mp/graphiql';
 import { SubgraphDataSource, WriteGeneration } from './subgraph-data-source.js';
+import { SubgraphAnswerCache } from './subgraph-cache.js';
 import { createSubgraphFetcher, type CircuitOptions, type SubgraphFetcher } from './subgraph-fetcher.js';
 import { graphiqlRoute } from './graphiql-route.js';
 import { installInputScalars } from './input-scalars.js';
@@ -94,6 +96,8 @@ export interface GatewayDeps {
   introspection: boolean;
   /** Documents clients may send by id; with `trustedOnly`, the only ones executed. Null: APQ only. */
   persistedDocuments: PersistedDocumentsOptions | null;
+  /** Caches subgraph query answers (subgraph-cache.ts); none when omitted. */
+  subgraphCache?: { cache: TwoTierCache; maxTtlMs: number } | null;
 }
 
 export interface GatewayServer {
@@ -149,13 +153,14 @@ export async function buildGateway(deps: GatewayDeps): Promise<GatewayServer> {
     ),
   );
   const writes = new WriteGeneration();
+  const answerCache = deps.subgraphCache ? new SubgraphAnswerCache(deps.subgraphCache.cache, deps.subgraphCache.maxTtlMs) : null;
   const supergraphSdl = deps.supergraphSdl ?? readSupergraphSdl();
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger: logger.child({ component: 'apollo-gateway' }),
     buildService: ({ name }) => {
       if (!isSubgraphName(name)) throw new Error(`supergraph names an unknown subgraph: ${name}`);
-      return new SubgraphDataSource(fetchers[name], gatewaySecret, name, logger, writes);
+      return new SubgraphDataSource(fetchers[name], gatewaySecret, name, logger, writes, answerCache);
     },
   });
   // Registered before Apollo Server subscribes, so the scalars are in place before it validates anything.

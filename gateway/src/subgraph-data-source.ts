@@ -5,6 +5,7 @@ import { GATEWAY_SECRET_HEADER, IDENTITY_HEADER, REQUEST_ID_HEADER, type Logger 
 import type { GatewayContext } from './context.js';
 import { entityBatches, isEntityFetch, type EntityFetch } from './entity-batches.js';
 import type { SubgraphAnswer, SubgraphFetcher } from './subgraph-fetcher.js';
+import type { SubgraphAnswerCache } from './subgraph-cache.js';
 
 interface SubgraphErrorBody {
   errors?: { message?: unknown; extensions?: { code?: unknown } }[];
@@ -42,7 +43,7 @@ export class WriteGeneration {
 }
 
 export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
-  private readonly batchedEntityFetch = entityBatches<GatewayContext>((fetch, context) => this.send(fetch, this.headersFor(context), true));
+  private readonly batchedEntityFetch = entityBatches<GatewayContext>((fetch, context) => this.send(fetch, context, true));
 
   constructor(
     private readonly subgraph: SubgraphFetcher,
@@ -50,6 +51,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     private readonly serviceName: string,
     private readonly logger: Logger,
     private readonly writes: WriteGeneration,
+    private readonly cache: SubgraphAnswerCache | null = null,
   ) {}
 
   async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
@@ -59,10 +61,10 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       return this.batchedEntityFetch(options.context, { query, operationName, variables } as EntityFetch);
     }
     const request = { query, operationName, variables };
-    const headers = this.headersFor(contextOf(options));
-    if (!isMutation('document' in options ? options.document : undefined, query)) return this.send(request, headers, true);
+    const context = contextOf(options);
+    if (!isMutation('document' in options ? options.document : undefined, query)) return this.send(request, context, true);
     try {
-      return await this.send(request, headers, false);
+      return await this.send(request, context, false);
     } finally {
       this.writes.current += 1;
     }
@@ -75,21 +77,34 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     return headers;
   }
 
+  /** A query may be answered from the cache; a mutation is always sent, and what it changed is dropped here. */
   private async send(
     request: { query: string; operationName: string | undefined; variables: Record<string, unknown> | undefined },
-    headers: Record<string, string>,
-    shareable: boolean,
+    context: Partial<GatewayContext> | undefined,
+    isQuery: boolean,
   ): Promise<GatewayGraphQLResponse> {
-    const answer = await this.subgraph.send({
-      headers,
-      body: JSON.stringify(request),
-      ...(shareable ? { shareKey: `${this.writes.current}\n${headers[IDENTITY_HEADER] ?? 'anonymous'}` } : {}),
-    });
+    const headers = this.headersFor(context);
+    const body = JSON.stringify(request);
+    const fetch = () =>
+      this.subgraph.send({
+        headers,
+        body,
+        ...(isQuery ? { shareKey: `${this.writes.current}\n${headers[IDENTITY_HEADER] ?? 'anonymous'}` } : {}),
+      });
+    const { cache } = this;
+    let answer: SubgraphAnswer;
+    if (!cache) answer = await fetch();
+    else if (isQuery)
+      answer = await cache.query(this.serviceName, { query: request.query, body, identity: context?.identity ?? null }, fetch);
+    else {
+      answer = await fetch();
+      cache.dropChanged(answer);
+    }
     if (answer.status < 200 || answer.status >= 300) throw this.errorFrom(answer);
-    const body: unknown = isJson(answer.contentType) ? JSON.parse(answer.text) : answer.text;
-    if (typeof body !== 'object' || body === null)
+    const result: unknown = isJson(answer.contentType) ? JSON.parse(answer.text) : answer.text;
+    if (typeof result !== 'object' || result === null)
       throw new Error(`Expected JSON response body, but received: ${answer.text.slice(0, 100)}`);
-    return body;
+    return result;
   }
 
   private errorFrom(answer: SubgraphAnswer): GraphQLError {

@@ -2,7 +2,7 @@ import CircuitBreaker from 'opossum';
 import { GraphQLError } from 'graphql';
 import { Pool, type Dispatcher } from 'undici';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { currentTraceCarrier, type Logger } from '@mp/service-kit';
+import { CACHE_TAG_HEADER, currentTraceCarrier, type Logger } from '@mp/service-kit';
 import { currentRequestSignal, RequestAbandonedError } from './request-signal.js';
 import type { SubgraphFetchOutcome } from './observability/gateway-metrics.js';
 import { sharedFetches } from './shared-fetches.js';
@@ -74,8 +74,12 @@ export interface SubgraphRequest {
 export interface SubgraphAnswer {
   status: number;
   contentType: string | undefined;
+  /** The headers the gateway reads: `cache-control` and CACHE_TAG_HEADER. */
+  headers: Partial<Record<'cache-control' | typeof CACHE_TAG_HEADER, string>>;
   text: string;
 }
+
+const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
 export interface SubgraphFetcher {
   send(request: SubgraphRequest): Promise<SubgraphAnswer>;
@@ -135,10 +139,15 @@ export function createSubgraphFetcher(
       headersTimeout: limits.timeoutMs,
       bodyTimeout: limits.timeoutMs,
     });
-    const contentType = response.headers['content-type'];
+    const cacheControl = first(response.headers['cache-control']);
+    const cacheTags = first(response.headers[CACHE_TAG_HEADER]);
     return {
       status: response.statusCode,
-      contentType: Array.isArray(contentType) ? contentType[0] : contentType,
+      contentType: first(response.headers['content-type']),
+      headers: {
+        ...(cacheControl === undefined ? {} : { 'cache-control': cacheControl }),
+        ...(cacheTags === undefined ? {} : { [CACHE_TAG_HEADER]: cacheTags }),
+      },
       text: await readCapped(response.body, response.headers['content-length'], limits.maxResponseBytes, serviceName),
     };
   };

@@ -57,14 +57,22 @@ export class TestSystem {
     return this.httpRelay.relay;
   }
 
-  /** `logLevel`: the lowest level captured in `logs` (default warn, or LOG_LEVEL when set). */
+  /**
+   * `logLevel`: the lowest level captured in `logs` (default warn, or LOG_LEVEL when set).
+   * `cache`: the subgraphs invalidate the gateways' cache of this name through this Redis.
+   */
   static async start(
     kind: DatabaseKind,
     gatewayOptions: GatewayOptions = {},
-    { logLevel }: { logLevel?: string } = {},
+    { logLevel, cache }: { logLevel?: string; cache?: { redisUrl: string; name: string } } = {},
   ): Promise<TestSystem> {
     const captured = captureLogs({ level: logLevel ?? process.env['LOG_LEVEL'] ?? 'warn', echo: Boolean(process.env['LOG_LEVEL']) });
-    const subgraphs = await SubgraphSystem.start({ kind, logger: captured.logger, historyApi: true });
+    const subgraphs = await SubgraphSystem.start({
+      kind,
+      logger: captured.logger,
+      historyApi: true,
+      ...(cache ? { cache } : {}),
+    });
     const httpRelay = subgraphs.startRelay(subgraphs.httpPublisher());
     const issuer = await TestIssuer.create();
     const gateway = await buildGateway({

@@ -5,3 +5,4 @@ export * from './dead-letter.js';
 export * from './env.js';
 export * from './message-body.js';
 export * from './reconnecting-connection.js';
+export * from './member-cache-tags.js';

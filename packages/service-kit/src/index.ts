@@ -19,3 +19,5 @@ export * from './identity-assertions.js';
 export * from './cache/two-tier-cache.js';
 export * from './cache/cache-invalidator.js';
 export * from './cache/cache-tags.js';
+export * from './cache/redis-connection.js';
+export * from './cache/subgraph-fetch-cache.js';

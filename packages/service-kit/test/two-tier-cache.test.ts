@@ -35,7 +35,10 @@ async function subscribed(redis: Redis, name: string, count: number) {
 }
 
 /** A replica's cache: its own connections to the shared Redis. */
-async function replica(name: string, options: Partial<{ redisUrl: string; maxEntries: number; registry: Registry; listens: boolean }> = {}) {
+async function replica(
+  name: string,
+  options: Partial<{ redisUrl: string; maxEntries: number; registry: Registry; listens: boolean }> = {},
+) {
   const redis = connect(options.redisUrl);
   const subscriber = options.listens === false ? null : connect(options.redisUrl);
   const cache = new TwoTierCache({
@@ -127,7 +130,9 @@ it('an invalidation has dropped the entries in every replica and in Redis by the
   expect(await a.cache.get('member:m2', load)).toBe('after');
   expect(await b.cache.get('page:first-10', pageLoad)).toBe('page with after');
   expect(await registry.getSingleMetricAsString('cache_invalidations_unacknowledged_total')).toContain(`{cache="${name}"} 0`);
-  expect(await registry.getSingleMetricAsString('cache_invalidation_seconds')).toContain(`cache_invalidation_seconds_count{cache="${name}"} 1`);
+  expect(await registry.getSingleMetricAsString('cache_invalidation_seconds')).toContain(
+    `cache_invalidation_seconds_count{cache="${name}"} 1`,
+  );
 });
 
 it('runs one load for 100 concurrent misses on one key', async () => {

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { PrismaClient as HistoryClient } from '@mp/prisma/nickname-history';
-import { buildServer as buildHistory, type HistoryServer } from '@mp/nickname-history';
+import { buildServer as buildHistory, invalidatingCache, type HistoryServer } from '@mp/nickname-history';
+import type { InvalidateCache } from '@mp/service-kit';
 import { TEST_EVENTS_SECRET, TEST_GATEWAY_SECRET } from './secrets.js';
 
 /** nickname-history's API on a fixed port that can be stopped and started again, as in an outage. */
@@ -13,6 +14,7 @@ export class RestartableHistory {
   constructor(
     private readonly client: HistoryClient,
     private readonly logger: Logger,
+    private readonly invalidateCache: InvalidateCache,
   ) {}
 
   async start(): Promise<void> {
@@ -21,6 +23,7 @@ export class RestartableHistory {
       logger: this.logger,
       gatewaySecret: TEST_GATEWAY_SECRET,
       eventsSecret: TEST_EVENTS_SECRET,
+      recordedEvents: invalidatingCache(this.invalidateCache),
     });
     this.url = await this.server.http.listen(this.port);
     this.port = Number(new URL(this.url).port);

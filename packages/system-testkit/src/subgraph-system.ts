@@ -13,6 +13,7 @@ import {
   type OutboxRelay,
   type RelayOptions,
 } from '@mp/members';
+import { subgraphCacheInvalidation } from '@mp/service-kit';
 import { RestartableHistory } from './restartable-history.js';
 import { TEST_EVENTS_SECRET, TEST_GATEWAY_SECRET } from './secrets.js';
 
@@ -28,6 +29,8 @@ export interface SubgraphSystemOptions {
   historyApi: boolean;
   /** Connections per service's pool (default 20 each). */
   poolSizes?: { members?: number; history?: number };
+  /** Both services invalidate the gateways' cache (by this name, through this Redis) after their writes; none when unset. */
+  cache?: { redisUrl: string; name: string };
 }
 
 /** A relay this system wakes on every committed change and stops on close. */
@@ -62,9 +65,10 @@ export class SubgraphSystem {
     /** The members API's GraphQL endpoint. */
     readonly membersUrl: string,
     private readonly historyService: RestartableHistory | null,
+    private readonly closeInvalidation: () => void,
   ) {}
 
-  static async start({ kind, logger, historyApi, poolSizes = {} }: SubgraphSystemOptions): Promise<SubgraphSystem> {
+  static async start({ kind, logger, historyApi, poolSizes = {}, cache }: SubgraphSystemOptions): Promise<SubgraphSystem> {
     const log = { log: [{ emit: 'event' as const, level: 'query' as const }] };
     const [members, history] = await Promise.all([
       openMigratedTestDatabase('members', kind, (db) => new MembersClient({ adapter: db.adapterFactory, ...log }), {
@@ -74,7 +78,12 @@ export class SubgraphSystem {
         poolSize: poolSizes.history ?? 20,
       }),
     ]);
-    const historyService = historyApi ? new RestartableHistory(history.client, logger) : null;
+    const invalidation = { REDIS_URL: cache?.redisUrl, SUBGRAPH_CACHE_NAME: cache?.name ?? 'unused', CACHE_INVALIDATION_TIMEOUT_MS: 1_000 };
+    const [membersInvalidation, historyInvalidation] = [
+      subgraphCacheInvalidation(invalidation, logger),
+      subgraphCacheInvalidation(invalidation, logger),
+    ];
+    const historyService = historyApi ? new RestartableHistory(history.client, logger, historyInvalidation.invalidate) : null;
     await historyService?.start();
     let system: SubgraphSystem | null = null;
     const membersApi = await buildMembers({
@@ -82,9 +91,13 @@ export class SubgraphSystem {
       logger,
       gatewaySecret: TEST_GATEWAY_SECRET,
       eventsWritten: () => system?.wakeRelays(),
+      invalidateCache: membersInvalidation.invalidate,
     });
     const membersUrl = `${await membersApi.http.listen(0)}/graphql`;
-    system = new SubgraphSystem(logger, members, history, membersApi, membersUrl, historyService);
+    system = new SubgraphSystem(logger, members, history, membersApi, membersUrl, historyService, () => {
+      membersInvalidation.close();
+      historyInvalidation.close();
+    });
     return system;
   }
 
@@ -167,6 +180,7 @@ export class SubgraphSystem {
     await this.membersApi.close();
     for (const managed of [...this.relays]) await managed.stop();
     await this.historyService?.stop();
+    this.closeInvalidation();
     await Promise.all([this.members.close(), this.history.close()]);
   }
 

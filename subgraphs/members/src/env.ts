@@ -7,6 +7,7 @@ import {
   secretSchema,
   tracingEnvShape,
   shutdownDelaySchema,
+  cacheInvalidationEnvShape,
 } from '@mp/service-kit';
 import { amqpEnvShape } from '@mp/messaging';
 
@@ -36,6 +37,8 @@ export const envSchema = z.object({
   OUTBOX_PRUNE_INTERVAL_MS: positiveIntSchema.default(60_000),
   /** AMQP_URL set: publish through RabbitMQ; unset, the relay posts to nickname-history over HTTP. */
   ...amqpEnvShape,
+  /** REDIS_URL set: drop what this service's writes change from the gateways' shared cache. */
+  ...cacheInvalidationEnvShape,
   ...tracingEnvShape,
 });
 

@@ -7,6 +7,7 @@ import {
   startMetricsServer,
   startTracing,
   startupPhases,
+  subgraphCacheInvalidation,
 } from '@mp/service-kit';
 import { applyMigrations, openDatabase, type DatabaseTarget } from '@mp/prisma';
 import { PrismaClient } from '@mp/prisma/members';
@@ -68,12 +69,14 @@ const relay = startOutboxRelay(db, publisher, logger.child({ component: 'outbox-
   retentionMs: env.OUTBOX_RETENTION_HOURS * 3_600_000,
   pruneIntervalMs: env.OUTBOX_PRUNE_INTERVAL_MS,
 });
+const cacheInvalidation = subgraphCacheInvalidation(env, logger.child({ component: 'cache-invalidation' }), metricsRegistry);
 const server = await buildServer({
   db,
   logger,
   gatewaySecret: env.GATEWAY_SECRET,
   metricsRegistry,
   eventsWritten: () => relay.wake(),
+  invalidateCache: cacheInvalidation.invalidate,
   // Outbox lag is the operator's signal that events are not leaving; a broker outage does not
   // make members unready (changes are still accepted and wait in the outbox).
   readiness: async () => ({
@@ -91,6 +94,7 @@ onShutdownSignal(
     await metricsServer?.close();
     await relay.stop();
     await amqp?.close();
+    cacheInvalidation.close();
     await db.$disconnect();
     await database.close();
     await tracing.shutdown();

@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import type { Registry } from 'prom-client';
 import { parse } from 'graphql';
-import { buildSubgraphServer, dataLoaderBatchMetrics, type Identity, type Logger, type SubgraphServer } from '@mp/service-kit';
+import {
+  buildSubgraphServer,
+  dataLoaderBatchMetrics,
+  type Identity,
+  type InvalidateCache,
+  type Logger,
+  type SubgraphServer,
+} from '@mp/service-kit';
 import { createContext, type MembersContext } from './context.js';
 import type { MembersDb } from './data/members-repository.js';
 import { resolvers } from './resolvers/index.js';
@@ -15,6 +22,8 @@ export interface MembersServerDeps {
   now?: () => Date;
   /** Called after a mutation committed outbox events. */
   eventsWritten?: () => void;
+  /** Drops what a write changed from the gateway's cache (subgraphCacheInvalidation); none when omitted. */
+  invalidateCache?: InvalidateCache;
   /** Where HTTP server metrics are registered; none when omitted. */
   metricsRegistry?: Registry;
   /** Extra readiness details, e.g. outbox lag. */
@@ -32,6 +41,7 @@ export async function buildServer(deps: MembersServerDeps): Promise<MembersServe
     db,
     now: deps.now ?? (() => new Date()),
     eventsWritten: deps.eventsWritten ?? (() => {}),
+    invalidateCache: deps.invalidateCache ?? (() => Promise.resolve()),
     ...(deps.metricsRegistry ? { observeBatch: dataLoaderBatchMetrics(deps.metricsRegistry) } : {}),
   };
   const server = await buildSubgraphServer<MembersContext>({
@@ -42,6 +52,7 @@ export async function buildServer(deps: MembersServerDeps): Promise<MembersServe
     gatewaySecret: deps.gatewaySecret,
     ...(deps.metricsRegistry ? { metricsRegistry: deps.metricsRegistry } : {}),
     createContext: (requestLog, identity) => createContext(contextDeps, requestLog, identity),
+    cacheTagsOf: (context) => context.cacheTags,
     ready: async () => {
       await db.$queryRaw`SELECT 1`;
       return (await deps.readiness?.()) ?? {};

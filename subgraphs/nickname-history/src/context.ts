@@ -6,8 +6,10 @@ export interface HistoryContext {
   db: HistoryDb;
   loaders: HistoryLoaders;
   logger: Logger;
+  /** The members whose history this answer holds: sent as its cache-tag header. */
+  cacheTags: Set<string>;
 }
 
 export function createContext(db: HistoryDb, logger: Logger, observeBatch?: BatchObserver): HistoryContext {
-  return { db, logger, loaders: createLoaders(db, observeBatch) };
+  return { db, logger, cacheTags: new Set(), loaders: createLoaders(db, observeBatch) };
 }

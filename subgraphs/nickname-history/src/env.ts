@@ -7,6 +7,7 @@ import {
   secretSchema,
   tracingEnvShape,
   shutdownDelaySchema,
+  cacheInvalidationEnvShape,
 } from '@mp/service-kit';
 import { amqpEnvShape } from '@mp/messaging';
 
@@ -35,6 +36,8 @@ export const envSchema = z.object({
   /** Deliveries of a failing message before it is moved to the dead-letter queue. */
   EVENT_MAX_ATTEMPTS: positiveIntSchema.max(40).default(5),
   EVENT_RETRY_DELAY_MS: positiveIntSchema.default(1_000),
+  /** REDIS_URL set: drop what this service's writes change from the gateways' shared cache. */
+  ...cacheInvalidationEnvShape,
   ...tracingEnvShape,
 });
 

@@ -9,3 +9,4 @@ export {
   type ConsumerStatus,
 } from './intake/amqp-consumer.js';
 export { recordNicknameChanges } from './data/history-repository.js';
+export { invalidatingCache } from './intake/cache-invalidation.js';

@@ -7,12 +7,14 @@ import {
   startMetricsServer,
   startTracing,
   startupPhases,
+  subgraphCacheInvalidation,
 } from '@mp/service-kit';
 import { applyMigrations, openDatabase, type DatabaseTarget } from '@mp/prisma';
 import { PrismaClient } from '@mp/prisma/nickname-history';
 import { readEnv } from './env.js';
 import { buildServer } from './server.js';
 import { consumerProcessingMetrics, eventDelayMetrics, registerConsumerMetrics } from './intake/intake-metrics.js';
+import { invalidatingCache } from './intake/cache-invalidation.js';
 import { memberEventsTopology } from '@mp/messaging';
 import { startAmqpConsumer } from './intake/amqp-consumer.js';
 
@@ -40,7 +42,8 @@ const db = new PrismaClient({ adapter: database.adapterFactory, log: [{ emit: 'e
 const observeSql = sqlMetrics(metricsRegistry, ['nickname_change']);
 db.$on('query', (event) => observeSql(event.query, event.duration));
 // AMQP_URL adds the RabbitMQ consumer; the HTTP intake stays available either way.
-const recordedEvents = eventDelayMetrics(metricsRegistry);
+const cacheInvalidation = subgraphCacheInvalidation(env, logger.child({ component: 'cache-invalidation' }), metricsRegistry);
+const recordedEvents = invalidatingCache(cacheInvalidation.invalidate, eventDelayMetrics(metricsRegistry));
 const consumer = env.AMQP_URL
   ? startAmqpConsumer(db, {
       url: env.AMQP_URL,
@@ -75,6 +78,7 @@ onShutdownSignal(
     await server.close();
     await metricsServer?.close();
     await consumer?.close();
+    cacheInvalidation.close();
     await db.$disconnect();
     await database.close();
     await tracing.shutdown();

@@ -45,6 +45,7 @@ export async function buildServer({
     logger,
     gatewaySecret,
     createContext: (requestLog) => createContext(db, requestLog, observeBatch),
+    cacheTagsOf: (context) => context.cacheTags,
     ready: async () => {
       await db.$queryRaw`SELECT 1`;
       return (await readiness?.()) ?? {};

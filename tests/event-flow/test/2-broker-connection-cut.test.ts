@@ -1,6 +1,6 @@
 import { EventFlow, sleep } from './support/event-flow.js';
 import { expectLossless, runScenario } from './support/scenario.js';
-import { TcpProxy } from './support/tcp-proxy.js';
+import { TcpProxy } from '@mp/testkit';
 
 let flow: EventFlow;
 let publisherLink: TcpProxy;

@@ -76,8 +76,7 @@ export class CacheInvalidator {
       waiting.acknowledged += 1;
       if (waiting.expected !== null && waiting.acknowledged >= waiting.expected) waiting.done();
     });
-    const listen = () =>
-      void subscriber.subscribe(this.namespace.acknowledgementChannel).catch((err: unknown) => this.failed(err, []));
+    const listen = () => void subscriber.subscribe(this.namespace.acknowledgementChannel).catch((err: unknown) => this.failed(err, []));
     subscriber.on('ready', listen);
     if (subscriber.status === 'ready') listen();
   }
@@ -118,6 +117,6 @@ export class CacheInvalidator {
 
   private failed(err: unknown, tags: readonly string[]) {
     this.failures?.inc({ cache: this.options.cache });
-    this.options.logger.error({ err, cache: this.options.cache, tags }, 'cache invalidation failed: entries live until their TTL');
+    this.options.logger.warn({ err, cache: this.options.cache, tags }, 'cache invalidation failed: entries live until their TTL');
   }
 }

@@ -84,6 +84,5 @@ export const cacheScripts = {
     redis: Redis,
     namespace: CacheNamespace,
     fill: { generation: number; ttlMs: number; key: string; value: string; tags: readonly string[] },
-  ): Promise<unknown> =>
-    redis.eval(FILL, 0, namespace.prefix, fill.generation, fill.ttlMs, fill.key, fill.value, ...fill.tags),
+  ): Promise<unknown> => redis.eval(FILL, 0, namespace.prefix, fill.generation, fill.ttlMs, fill.key, fill.value, ...fill.tags),
 };

@@ -1,4 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import { cacheControlFromInfo } from '@apollo/cache-control-types';
+import { isCompositeType, type GraphQLResolveInfo } from 'graphql';
 
 /**
  * The response header in which a subgraph names what its answer holds (e.g. `member:<id>`), so
@@ -25,4 +27,15 @@ export function cacheTagsHeader<TContext extends object>(tagsOf: (context: TCont
         },
       }),
   };
+}
+
+/**
+ * In `__resolveReference`: an entity answers through `_entities`, whose union type carries no
+ * cache hint, so the entity type's own `@cacheControl` hint is applied to it here.
+ */
+export function hintFromEntityType(info: GraphQLResolveInfo, typeName: string): void {
+  const type = info.schema.getType(typeName);
+  if (!type || !isCompositeType(type)) throw new Error(`${typeName} is not a composite type of this schema`);
+  const cacheControl = cacheControlFromInfo(info);
+  cacheControl.setCacheHint(cacheControl.cacheHintFromType(type) ?? {});
 }

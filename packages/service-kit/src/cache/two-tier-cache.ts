@@ -12,7 +12,7 @@ export interface TwoTierCacheOptions {
   redis: Redis | null;
   /** A second connection for invalidation messages (a subscribed connection can send nothing else). */
   subscriber: Redis | null;
-  /** Each entry's TTL is drawn from ±jitter of the TTL its loader gave, so entries filled together do not expire together. */
+  /** Each entry's TTL is drawn from [ttl×(1−jitter), ttl] of the TTL its loader gave, so entries filled together do not expire together. */
   jitter: number;
   /** The local tier's bounds: entries, and characters of their text (least recently used evicted first). */
   maxEntries: number;
@@ -194,7 +194,13 @@ export class TwoTierCache {
 
   private async writeShared(key: string, entry: Entry, ttlMs: number, generation: number) {
     try {
-      await cacheScripts.fill(this.options.redis!, this.namespace, { generation, ttlMs, key, value: encodeShared(entry), tags: entry.tags });
+      await cacheScripts.fill(this.options.redis!, this.namespace, {
+        generation,
+        ttlMs,
+        key,
+        value: encodeShared(entry),
+        tags: entry.tags,
+      });
     } catch (err) {
       this.redisFailed(err);
     }
@@ -250,6 +256,6 @@ export class TwoTierCache {
 
   private jittered(ttlMs: number) {
     const { jitter } = this.options;
-    return Math.max(1, Math.round(ttlMs * (1 - jitter + Math.random() * 2 * jitter)));
+    return Math.max(1, Math.round(ttlMs * (1 - Math.random() * jitter)));
   }
 }

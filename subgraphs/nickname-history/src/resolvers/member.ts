@@ -1,11 +1,16 @@
-import { pageSize } from '@mp/service-kit';
+import { hintFromEntityType, pageSize } from '@mp/service-kit';
+import { memberCacheTag } from '@mp/messaging';
 import type { MemberResolvers } from '../generated/resolvers-types.js';
 import { canonicalMemberId } from '../data/ids.js';
 import { versionFromCursor } from './cursor.js';
 
 export const Member: MemberResolvers = {
   // Nothing to look up: this subgraph only extends Member with its history.
-  __resolveReference: (reference) => ({ id: canonicalMemberId(reference.id) }),
+  __resolveReference: (reference, { cacheTags }, info) => {
+    hintFromEntityType(info, 'Member');
+    cacheTags.add(memberCacheTag(reference.id));
+    return { id: canonicalMemberId(reference.id) };
+  },
   nicknameHistory: (member, { first, after }, { loaders }) =>
     loaders.historyPage.load({
       memberId: member.id,

@@ -7,7 +7,7 @@ import { deleteMemberEventsTopology, memberEventsTopology, type MemberEventsTopo
 import { createAmqpPublisher, type AmqpPublisher, type EventPublisher, type OutboxRelay, type RelayOptions } from '@mp/members';
 import { startAmqpConsumer, type AmqpConsumer, type AmqpConsumerOptions } from '@mp/nickname-history';
 import { SubgraphSystem } from '@mp/system-testkit';
-import type { TcpProxy } from './tcp-proxy.js';
+import type { TcpProxy } from '@mp/testkit';
 import { CHANGE_NICKNAME, CREATE_MEMBER } from '@mp/testkit';
 
 export const AMQP_URL = process.env['TEST_AMQP_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
