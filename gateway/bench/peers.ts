@@ -4,53 +4,18 @@
 // traces sampled at 10 % and exported. The peers (installed into a cache folder outside the
 // repo on first use) get the gateway secret and a signed identity as client headers.
 // Run: npm run bench   (prints figures; asserts nothing)
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { signIdentity } from '@mp/service-kit';
-import { BenchSystem, cpuSeconds, median, ROOT, type SystemCopy } from './support/system-processes.js';
+import { installPeers, PeerProcesses, supergraphFor, waitAnswers } from './support/peer-gateways.js';
+import { BenchSystem, cpuSeconds, median, type SystemCopy } from './support/system-processes.js';
 
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 50);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const MEMBERS = 200;
 const CALLERS = 1_000;
-const PEERS_DIR =
-  process.env['BENCH_PEERS_DIR'] ?? join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'members-platform-peers');
-const HERE = new URL('./peers/', import.meta.url);
 
 const HISTORY = 'nicknameHistory(first: 5) { edges { node { nickname changedAt } } }';
-
-/** The peers' dependencies, installed once into their own folder; their entry files copied beside them. */
-function installPeers() {
-  mkdirSync(PEERS_DIR, { recursive: true });
-  const manifest = readFileSync(new URL('package.json', HERE), 'utf8');
-  const installed = join(PEERS_DIR, 'package.json');
-  if (!existsSync(join(PEERS_DIR, 'node_modules/@graphql-hive/gateway')) || readFileSync(installed, 'utf8') !== manifest) {
-    process.stderr.write(`installing the peer gateways into ${PEERS_DIR} (once)…\n`);
-    writeFileSync(installed, manifest);
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: PEERS_DIR, stdio: 'inherit' });
-  }
-  for (const file of ['gateway.config.mjs', 'naive-gateway.mjs']) copyFileSync(new URL(file, HERE), join(PEERS_DIR, file));
-}
-
-async function waitAnswers(url: string, headers: Record<string, string>) {
-  for (let i = 0; i < 300; i += 1) {
-    const ok = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: '{"query":"{__typename}"}',
-    }).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${url} never answered`);
-}
 
 interface Target {
   name: string;
@@ -74,11 +39,13 @@ function takeTurns(callers: Record<string, string>[]) {
 }
 
 const system = await BenchSystem.start();
-const peers: ChildProcess[] = [];
+const peers = new PeerProcesses();
 try {
   installPeers();
   process.stderr.write('starting the system…\n');
+  // The gateway's own work: its cache of subgraph answers is off here (bench/cache.ts measures it).
   const production = (metricsPort: number) => ({
+    SUBGRAPH_CACHE: 'false',
     METRICS_PORT: String(metricsPort),
     OTEL_EXPORTER_OTLP_ENDPOINT: system.helperUrl,
     OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
@@ -91,18 +58,9 @@ try {
   const ids = await system.seed(ours.url, MEMBERS);
   await new Promise((resolve) => setTimeout(resolve, 3_000));
 
-  const supergraph = readFileSync(join(ROOT, 'gateway/supergraph.graphql'), 'utf8')
-    .replace('http://127.0.0.1:4001/graphql', ours.membersUrl)
-    .replace('http://127.0.0.1:4002/graphql', ours.historyUrl);
-  const supergraphFile = join(PEERS_DIR, 'supergraph.graphql');
-  writeFileSync(supergraphFile, supergraph);
-  const start = (args: string[]) => {
-    const child = spawn(process.execPath, args, { cwd: PEERS_DIR, stdio: ['ignore', 'ignore', 'inherit'] });
-    peers.push(child);
-    return child.pid!;
-  };
-  const hivePid = start([join(PEERS_DIR, 'node_modules/.bin/hive-gateway'), 'supergraph', supergraphFile, '--port', '4620']);
-  const naivePid = start(['naive-gateway.mjs', supergraphFile, '4610']);
+  const supergraphFile = supergraphFor(ours);
+  const hivePid = peers.hive('hive', supergraphFile, 4620);
+  const naivePid = peers.naiveApollo(supergraphFile, 4610);
 
   // An administrator: the queries read private fields (email, birth date) too.
   const reader = { subject: 'bench-reader', scopes: ['members:admin'] };
@@ -240,9 +198,6 @@ try {
     );
   }
 } finally {
-  for (const child of peers) child.kill('SIGTERM');
-  await Promise.all(
-    peers.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)))),
-  );
+  await peers.stop();
   await system.close();
 }

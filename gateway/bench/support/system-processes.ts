@@ -115,7 +115,11 @@ export class BenchSystem {
 
   /** One copy of the system; `cpuProfileDir` adds a V8 CPU profile per process. */
   async startCopy(name: string, { base, env, gatewayProcesses = 1 }: CopyOptions, cpuProfileDir?: string): Promise<SystemCopy> {
+    const redisUrl = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
     const common = {
+      // The gateways' cache, and the subgraphs invalidating it, by a name of this copy's own.
+      REDIS_URL: redisUrl,
+      SUBGRAPH_CACHE_NAME: `bench-${name}-${randomBytes(4).toString('hex')}`,
       NODE_ENV: 'production',
       // Production's level: the gateway writes its access-log line for every request.
       LOG_LEVEL: 'info',
@@ -143,7 +147,6 @@ export class BenchSystem {
           AUTH_ISSUER: this.issuer,
           AUTH_AUDIENCE: this.audience,
           AUTH_JWKS_URL: `${this.helperUrl}/jwks.json`,
-          REDIS_URL: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
           RATE_LIMIT_KEY_PREFIX: `bench:${name}:${randomBytes(4).toString('hex')}`,
           // Limits stay on; the budgets are sized for a load test from a handful of accounts.
           RATE_LIMIT_REQUESTS: '100000000/60',
@@ -178,6 +181,28 @@ export class BenchSystem {
       historyUrl: `http://127.0.0.1:${base + 2}/graphql`,
       processes,
     };
+  }
+
+  /** `members` members with their first nickname only, `concurrency` sign-ups at a time; returns their ids in order. */
+  async seedMany(gatewayUrl: string, members: number, concurrency = 16): Promise<string[]> {
+    const ids: string[] = new Array<string>(members);
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < members; i = next++) {
+        const token = await this.mint(`bench-many-${i}`, []);
+        const created = await call(
+          gatewayUrl,
+          token,
+          'mutation($input: CreateMemberInput!) { createMember(input: $input) { member { id } } }',
+          {
+            input: { email: `many${i}@example.com`, nickname: `n${i}`, birthDate: '1990-01-01' },
+          },
+        );
+        ids[i] = (created['createMember'] as { member: { id: string } }).member.id;
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    return ids;
   }
 
   /** `members` members with 4 nicknames each, through a gateway; returns their ids. */

@@ -1,0 +1,210 @@
+// Benchmark of the subgraph answer cache on a read-heavy mix: 95 % reads of one member with its
+// history, 5 % nickname changes, member ids drawn Zipf(1) over 10,000 members. Three targets on the
+// same databases, in interleaved rounds after one warm-up each:
+// - ours with the cache, two gateway processes (replicas sharing Redis, SO_REUSEPORT as balancer);
+// - the same with the cache off (SUBGRAPH_CACHE=false);
+// - Hive Gateway with its response cache (whole responses in memory, dropped by mutation results).
+// Ours runs in production settings (JWKS tokens, Redis rate limits, cost limits, metrics, tracing at
+// 10 %). Prints throughput, latency, the hit ratio and the staleness (commit → every replica has
+// dropped what the commit changed) read from the services' own metrics.
+// Run: npm run bench:cache   (prints figures; asserts nothing)
+import { randomBytes } from 'node:crypto';
+import autocannon from 'autocannon';
+import { signIdentity } from '@mp/service-kit';
+import { installPeers, PeerProcesses, supergraphFor, waitAnswers } from './support/peer-gateways.js';
+import { BenchSystem, median } from './support/system-processes.js';
+
+const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 50);
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+const MEMBERS = Number(process.env['BENCH_CACHE_MEMBERS'] ?? 10_000);
+const WRITE_SHARE = 0.05;
+const ZIPF_EXPONENT = 1;
+
+const READ =
+  'query Member($id: ID!) { member(id: $id) { id nickname nicknameHistory(first: 5) { totalCount edges { node { nickname changedAt } } } } }';
+const WRITE =
+  'mutation Change($input: ChangeNicknameInput!) { changeNickname(input: $input) { member { id nickname } userErrors { code } } }';
+
+/** Ranks 0..n-1 drawn with probability ∝ 1/(rank+1)^s, by binary search over the cumulative weights. */
+function zipf(n: number, s: number): () => number {
+  const cumulative = new Float64Array(n);
+  let total = 0;
+  for (let rank = 0; rank < n; rank += 1) cumulative[rank] = total += 1 / (rank + 1) ** s;
+  return () => {
+    const u = Math.random() * total;
+    let [low, high] = [0, n - 1];
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (cumulative[middle]! < u) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  };
+}
+
+/** Each request: a read of a Zipf-drawn member, or (5 %) a change of its nickname by `writer`. */
+function mix(ids: string[], reader: Record<string, string>, writer: Record<string, string>) {
+  const draw = zipf(ids.length, ZIPF_EXPONENT);
+  const reads = ids.map((id) => JSON.stringify({ query: READ, variables: { id }, operationName: 'Member' }));
+  return (request: autocannon.Request): autocannon.Request => {
+    const rank = draw();
+    if (Math.random() < WRITE_SHARE) {
+      const nickname = `w${randomBytes(6).toString('base64url').slice(0, 8)}`;
+      return {
+        ...request,
+        headers: { ...request.headers, ...writer },
+        body: JSON.stringify({ query: WRITE, variables: { input: { memberId: ids[rank], nickname } }, operationName: 'Change' }),
+      };
+    }
+    return { ...request, headers: { ...request.headers, ...reader }, body: reads[rank] };
+  };
+}
+
+/** Sums of the samples of one metric (optionally filtered by a label text) across endpoints. */
+async function scrape(ports: number[], metric: string, labelText = ''): Promise<Map<string, number>> {
+  const sums = new Map<string, number>();
+  for (const port of ports) {
+    const text = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text());
+    for (const line of text.split('\n')) {
+      if (!line.startsWith(metric) || !line.includes(labelText)) continue;
+      const [series, value] = [line.slice(0, line.lastIndexOf(' ')), Number(line.slice(line.lastIndexOf(' ') + 1))];
+      sums.set(series, (sums.get(series) ?? 0) + value);
+    }
+  }
+  return sums;
+}
+
+/** Where the gateways' cache reads were answered, summed over the replicas. */
+async function cacheReads(ports: number[]) {
+  const series = await scrape(ports, 'cache_requests_total');
+  const count = (result: string) => [...series].filter(([name]) => name.includes(`result="${result}"`)).reduce((sum, [, v]) => sum + v, 0);
+  return { local: count('local'), redis: count('redis'), miss: count('miss') };
+}
+
+/** The histogram's p99 as the upper bound of the bucket holding it (seconds), and its count. */
+async function histogramP99(ports: number[], metric: string) {
+  const series = await scrape(ports, `${metric}_bucket`);
+  const buckets = [...series]
+    .map(([name, count]) => ({ le: /le="([^"]+)"/.exec(name)![1]!, count }))
+    .map(({ le, count }) => ({ le: le === '+Inf' ? Infinity : Number(le), count }))
+    .sort((a, b) => a.le - b.le);
+  const total = buckets.at(-1)?.count ?? 0;
+  return { p99: buckets.find((bucket) => bucket.count >= 0.99 * total)?.le ?? NaN, count: total };
+}
+
+const system = await BenchSystem.start();
+const peers = new PeerProcesses();
+try {
+  installPeers();
+  process.stderr.write('starting the system twice (cache on, cache off)…\n');
+  const production = (metricsPort: number) => ({
+    METRICS_PORT: String(metricsPort),
+    OTEL_EXPORTER_OTLP_ENDPOINT: system.helperUrl,
+    OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+    OTEL_TRACES_SAMPLER_ARG: '0.1',
+    // Limits stay on; one writer account makes every change of the mix.
+    RATE_LIMIT_MUTATIONS: '100000000/60',
+  });
+  const cached = await system.startCopy('cache-on', { base: 4500, env: production, gatewayProcesses: 2 });
+  const uncached = await system.startCopy('cache-off', {
+    base: 4700,
+    env: (port) => ({ ...production(port), SUBGRAPH_CACHE: 'false' }),
+    gatewayProcesses: 2,
+  });
+  process.stderr.write(`seeding ${MEMBERS} members…\n`);
+  const ids = await system.seedMany(uncached.url, MEMBERS);
+  const hivePid = peers.hive('hive-response-cache', supergraphFor(uncached), 4630);
+
+  // An administrator may change any member's nickname: the one writer of the mix.
+  const writer = { subject: 'bench-writer', scopes: ['members:admin'] };
+  const ourWriter = { authorization: `Bearer ${await system.mint(writer.subject, writer.scopes)}` };
+  // What our gateway sends its subgraphs, signed for the whole run: Hive forwards it.
+  const asGateway = {
+    'x-gateway-secret': system.gatewaySecret,
+    'x-member-identity': await signIdentity(writer, system.gatewaySecret, 7_200),
+  };
+  const pidsOf = (copy: typeof cached) => copy.processes.map((p) => p.pid);
+  const targets = [
+    { name: 'ours, cache on (2 replicas)', url: cached.url, reader: {}, writer: ourWriter, pids: pidsOf(cached) },
+    { name: 'ours, cache off (2 replicas)', url: uncached.url, reader: {}, writer: ourWriter, pids: pidsOf(uncached) },
+    { name: 'hive, response cache', url: 'http://127.0.0.1:4630/graphql', reader: asGateway, writer: asGateway, pids: [hivePid] },
+  ];
+  await waitAnswers(targets[2]!.url, asGateway);
+
+  const run = (target: (typeof targets)[number], seconds: number) =>
+    autocannon({
+      url: target.url,
+      method: 'POST',
+      connections: CONNECTIONS,
+      duration: seconds,
+      headers: { 'content-type': 'application/json' },
+      requests: [{ setupRequest: mix(ids, target.reader, target.writer) }],
+    });
+  for (const target of targets) {
+    process.stderr.write(`warming up ${target.name}…\n`);
+    await run(target, SECONDS);
+  }
+  const cacheOnGateways = [4510, 4513];
+  const readsBefore = await cacheReads(cacheOnGateways);
+  const results = new Map<string, { rps: number[]; p50: number[]; p99: number[]; errors: number }>();
+  for (let round = 1; round <= ROUNDS; round += 1) {
+    for (const target of round % 2 === 1 ? targets : [...targets].reverse()) {
+      process.stderr.write(`round ${round}/${ROUNDS}, ${target.name}…\n`);
+      const result = await run(target, SECONDS);
+      const row = results.get(target.name) ?? { rps: [], p50: [], p99: [], errors: 0 };
+      results.set(target.name, row);
+      row.rps.push(result.requests.average);
+      row.p50.push(result.latency.p50);
+      row.p99.push(result.latency.p99);
+      row.errors += result.errors + result.non2xx + result.timeouts;
+    }
+  }
+  const readsAfter = await cacheReads(cacheOnGateways);
+  const reads = {
+    local: readsAfter.local - readsBefore.local,
+    redis: readsAfter.redis - readsBefore.redis,
+    miss: readsAfter.miss - readsBefore.miss,
+  };
+  const hitRatio = (reads.local + reads.redis) / (reads.local + reads.redis + reads.miss);
+  const membersStaleness = await histogramP99([4511], 'cache_invalidation_seconds');
+  const historyStaleness = await histogramP99([4512], 'cache_invalidation_seconds');
+  const deliveryDelay = await histogramP99(cacheOnGateways, 'cache_invalidation_delay_seconds');
+
+  const rps = (name: string) => median(results.get(name)!.rps);
+  const [on, off, hive] = targets.map((target) => rps(target.name)) as [number, number, number];
+  console.log(
+    `\nRead-heavy mix: ${MEMBERS} members, Zipf(${ZIPF_EXPONENT}), ${WRITE_SHARE * 100} % nickname changes; ` +
+      `${CONNECTIONS} connections, ${SECONDS}s × ${ROUNDS} rounds interleaved after a warm-up; medians`,
+  );
+  console.table(
+    Object.fromEntries(
+      [...results].map(([name, r]) => [
+        name,
+        {
+          'req/s': Math.round(median(r.rps)),
+          'p50 ms': median(r.p50),
+          'p99 ms': median(r.p99),
+          errors: r.errors,
+          'vs cache off': `${(median(r.rps) / off).toFixed(2)}×`,
+          'vs hive cache': `${(median(r.rps) / hive).toFixed(2)}×`,
+        },
+      ]),
+    ),
+  );
+  const ms = (seconds: number) => `${(seconds * 1000).toFixed(seconds < 0.01 ? 1 : 0)} ms`;
+  console.log(`cache on: ${(on / off).toFixed(2)}× cache off, ${(on / hive).toFixed(2)}× Hive's response cache`);
+  console.log(
+    `hit ratio (measured rounds, both replicas): ${(hitRatio * 100).toFixed(1)} % ` +
+      `(local ${reads.local}, Redis ${reads.redis}, miss ${reads.miss})`,
+  );
+  console.log(
+    `staleness p99, commit → every replica dropped the entries (histogram bucket bound): ` +
+      `members ${ms(membersStaleness.p99)} over ${membersStaleness.count} writes, ` +
+      `nickname-history ${ms(historyStaleness.p99)} over ${historyStaleness.count} stored batches; ` +
+      `message → replica dropped ${ms(deliveryDelay.p99)}`,
+  );
+} finally {
+  await peers.stop();
+  await system.close();
+}
