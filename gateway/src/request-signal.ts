@@ -50,11 +50,13 @@ export function untilAbandoned<T>(work: Promise<T>, signal: AbortSignal | undefi
       onAbandon();
       reject(signal.reason as Error);
     };
-    if (signal.aborted) return abandon();
-    signal.addEventListener('abort', abandon, { once: true });
+    // Handled before anything else: the work may fail after this caller stopped waiting (or at
+    // once, refusing an aborted signal), and an unhandled rejection would end the process.
     work
       .then(resolve, reject)
       .finally(() => signal.removeEventListener('abort', abandon))
       .catch(() => {});
+    if (signal.aborted) return abandon();
+    signal.addEventListener('abort', abandon, { once: true });
   });
 }

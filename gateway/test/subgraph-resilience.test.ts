@@ -8,6 +8,8 @@ import { waitFor } from '@mp/testkit';
 import type { GatewayServer } from '../src/server.js';
 import { gatewayInFront } from './support/stand-in-gateway.js';
 import { RetryBudget } from '../src/retry-budget.js';
+import { compartment } from '../src/subgraph-resilience.js';
+import { RequestAbandonedError } from '../src/request-signal.js';
 import { TestIssuer, type Caller } from './support/issuer.js';
 
 const reader: Caller = { sub: 'reader', scope: 'members:read' };
@@ -188,5 +190,32 @@ describe('bulkhead', () => {
     answerHeld();
     const answered = await Promise.all(hanging);
     expect(answered.map((answer) => answer.errors)).toEqual([undefined, undefined, undefined]);
+  });
+});
+
+describe('abandoned requests', () => {
+  it('refuses a fetch whose request was already abandoned, without leaving a rejection unhandled', async () => {
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', record);
+    try {
+      const inCompartment = compartment(1, 1);
+      const controller = new AbortController();
+      const reason = new RequestAbandonedError('client-gone');
+      controller.abort(reason);
+      let ran = false;
+      await expect(
+        inCompartment(() => {
+          ran = true;
+          return Promise.resolve('answer');
+        }, controller.signal),
+      ).rejects.toBe(reason);
+      // The bulkhead's own refusal of the aborted signal settles a turn later.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(ran).toBe(false);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', record);
+    }
   });
 });
