@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
 import { signIdentity } from '@mp/service-kit';
 import { installPeers, PeerProcesses, supergraphFor, waitAnswers } from './support/peer-gateways.js';
-import { BenchSystem, median } from './support/system-processes.js';
+import { BenchSystem, cpuSeconds, median, type SystemCopy } from './support/system-processes.js';
 
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 50);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
@@ -139,12 +139,34 @@ try {
     'x-gateway-secret': system.gatewaySecret,
     'x-member-identity': await signIdentity(writer, system.gatewaySecret, 7_200),
   };
-  const pidsOf = (copy: typeof cached) => copy.processes.map((p) => p.pid);
+  const pidsOf = (copy: SystemCopy, ...services: string[]) => copy.processes.filter((p) => services.includes(p.service)).map((p) => p.pid);
   const targets = [
-    { name: 'ours, cache on (2 replicas)', url: cached.url, reader: {}, writer: ourWriter, pids: pidsOf(cached) },
-    { name: 'ours, cache off (2 replicas)', url: uncached.url, reader: {}, writer: ourWriter, pids: pidsOf(uncached) },
-    { name: 'hive, response cache', url: 'http://127.0.0.1:4630/graphql', reader: asGateway, writer: asGateway, pids: [hivePid] },
+    {
+      name: 'ours, cache on (2 replicas)',
+      url: cached.url,
+      reader: {},
+      writer: ourWriter,
+      gatewayPids: pidsOf(cached, 'gateway'),
+      subgraphPids: pidsOf(cached, 'members', 'nickname-history'),
+    },
+    {
+      name: 'ours, cache off (2 replicas)',
+      url: uncached.url,
+      reader: {},
+      writer: ourWriter,
+      gatewayPids: pidsOf(uncached, 'gateway'),
+      subgraphPids: pidsOf(uncached, 'members', 'nickname-history'),
+    },
+    {
+      name: 'hive, response cache',
+      url: 'http://127.0.0.1:4630/graphql',
+      reader: asGateway,
+      writer: asGateway,
+      gatewayPids: [hivePid],
+      subgraphPids: pidsOf(uncached, 'members', 'nickname-history'),
+    },
   ];
+  const cpuOf = (pids: number[]) => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
   await waitAnswers(targets[2]!.url, asGateway);
 
   const run = (target: (typeof targets)[number], seconds: number) =>
@@ -165,12 +187,18 @@ try {
   }
   const cacheOnGateways = [4510, 4513];
   const readsBefore = await cacheReads(cacheOnGateways);
-  const results = new Map<string, { rps: number[]; p50: number[]; p99: number[]; errors: number }>();
+  const results = new Map<
+    string,
+    { rps: number[]; p50: number[]; p99: number[]; gatewayCpu: number[]; subgraphCpu: number[]; errors: number }
+  >();
   for (let round = 1; round <= ROUNDS; round += 1) {
     for (const target of round % 2 === 1 ? targets : [...targets].reverse()) {
       process.stderr.write(`round ${round}/${ROUNDS}, ${target.name}…\n`);
+      const [gatewayBefore, subgraphsBefore] = [cpuOf(target.gatewayPids), cpuOf(target.subgraphPids)];
       const result = await run(target, SECONDS);
-      const row = results.get(target.name) ?? { rps: [], p50: [], p99: [], errors: 0 };
+      const row = results.get(target.name) ?? { rps: [], p50: [], p99: [], gatewayCpu: [], subgraphCpu: [], errors: 0 };
+      row.gatewayCpu.push(((cpuOf(target.gatewayPids) - gatewayBefore) * 1000) / result.requests.total);
+      row.subgraphCpu.push(((cpuOf(target.subgraphPids) - subgraphsBefore) * 1000) / result.requests.total);
       results.set(target.name, row);
       row.rps.push(result.requests.average);
       row.p50.push(result.latency.p50);
@@ -206,6 +234,8 @@ try {
           errors: r.errors,
           'vs cache off': `${(median(r.rps) / off).toFixed(2)}×`,
           'vs hive cache': `${(median(r.rps) / hive).toFixed(2)}×`,
+          'gateway CPU ms/req': median(r.gatewayCpu).toFixed(2),
+          'subgraphs CPU ms/req': median(r.subgraphCpu).toFixed(2),
         },
       ]),
     ),

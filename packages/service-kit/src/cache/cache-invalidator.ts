@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { Logger } from '../logger.js';
+import { INVALIDATION_BUCKETS } from './cache-metrics.js';
 import { cacheNamespace, cacheScripts, type CacheNamespace, type InvalidationMessage } from './cache-namespace.js';
 
 export interface CacheInvalidatorOptions {
@@ -62,7 +63,7 @@ export class CacheInvalidator {
           name: 'cache_invalidation_seconds',
           help: 'Time from a commit to every replica having dropped the entries it changed.',
           labelNames: ['cache'],
-          buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
+          buckets: INVALIDATION_BUCKETS,
           registers,
         })
       : null;

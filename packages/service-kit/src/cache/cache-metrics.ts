@@ -1,5 +1,8 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
 
+/** Seconds, fine around the 100 ms an invalidation should take at most. */
+export const INVALIDATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.5, 1];
+
 export interface CacheMetrics {
   request(result: 'local' | 'redis' | 'miss'): void;
   evicted(): void;
@@ -31,7 +34,7 @@ export function cacheMetrics(registry: Registry | undefined, cache: string): Cac
         name: 'cache_invalidation_delay_seconds',
         help: "Time from a writer's invalidation to another replica dropping the entries.",
         labelNames: ['cache'] as const,
-        buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+        buckets: INVALIDATION_BUCKETS,
         registers,
       }),
   );
