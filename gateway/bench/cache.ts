@@ -97,6 +97,18 @@ async function cacheReads(ports: number[]) {
   return { local: count('local'), redis: count('redis'), miss: count('miss') };
 }
 
+/** Event-loop delay (p99 and max, ms) of each service since its previous scrape (prom-client resets it per scrape). */
+async function eventLoopDelays(services: Record<string, number>) {
+  const delays: Record<string, string> = {};
+  for (const [service, port] of Object.entries(services)) {
+    const text = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text());
+    const value = (metric: string) => Number(new RegExp(`^${metric}\\{[^}]*\\} ([\\d.e+-]+)$`, 'm').exec(text)?.[1] ?? NaN) * 1000;
+    delays[service] =
+      `p99 ${value('nodejs_eventloop_lag_p99_seconds').toFixed(0)} ms, max ${value('nodejs_eventloop_lag_max_seconds').toFixed(0)} ms`;
+  }
+  return delays;
+}
+
 /** A histogram's cumulative bucket counts by upper bound (seconds), summed over the endpoints. */
 async function histogram(ports: number[], metric: string): Promise<Map<number, number>> {
   const buckets = new Map<number, number>();
@@ -217,6 +229,8 @@ try {
   const cacheOnGateways = [4510, 4513];
   const readsBefore = await cacheReads(cacheOnGateways);
   const stalenessBefore = await stalenessSnapshot(cacheOnGateways);
+  const cacheOnServices = { 'gateway 1': 4510, 'gateway 2': 4513, members: 4511, 'nickname-history': 4512 };
+  await eventLoopDelays(cacheOnServices);
   const results = new Map<
     string,
     { rps: number[]; p50: number[]; p99: number[]; gatewayCpu: number[]; subgraphCpu: number[]; errors: number }
@@ -244,6 +258,7 @@ try {
   };
   const hitRatio = (reads.local + reads.redis) / (reads.local + reads.redis + reads.miss);
   const stalenessAtCapacity = await stalenessSnapshot(cacheOnGateways);
+  const loopDelays = await eventLoopDelays(cacheOnServices);
 
   const rps = (name: string) => median(results.get(name)!.rps);
   const [on, off, hive] = targets.map((target) => rps(target.name)) as [number, number, number];
@@ -273,6 +288,8 @@ try {
     `hit ratio (measured rounds, both replicas): ${(hitRatio * 100).toFixed(1)} % ` +
       `(local ${reads.local}, Redis ${reads.redis}, miss ${reads.miss})`,
   );
+  console.log('event-loop delay of the cache-on services over the measured rounds (all three targets ran in them):');
+  console.table(loopDelays);
   console.log(
     `staleness p99, commit → every replica dropped the entries, at full load: ${stalenessLine(stalenessBefore, stalenessAtCapacity)}`,
   );
