@@ -160,9 +160,9 @@ describe('docker-compose.yml as a production user reads it', () => {
 
   it('starts each service only once what it needs is healthy', () => {
     const healthy = { condition: 'service_healthy' };
-    expect(compose.services['gateway']!.depends_on).toEqual({ members: healthy, 'nickname-history': healthy });
-    expect(compose.services['members']!.depends_on).toEqual({ 'members-db': healthy, rabbitmq: healthy });
-    expect(compose.services['nickname-history']!.depends_on).toEqual({ 'nickname-history-db': healthy, rabbitmq: healthy });
+    expect(compose.services['gateway']!.depends_on).toEqual({ members: healthy, 'nickname-history': healthy, redis: healthy });
+    expect(compose.services['members']!.depends_on).toEqual({ 'members-db': healthy, rabbitmq: healthy, redis: healthy });
+    expect(compose.services['nickname-history']!.depends_on).toEqual({ 'nickname-history-db': healthy, rabbitmq: healthy, redis: healthy });
     for (const [name, service] of Object.entries(compose.services)) {
       for (const dependency of Object.keys(service.depends_on ?? {})) {
         expect([name, dependency, compose.services[dependency]?.healthcheck?.test.length]).toEqual([name, dependency, expect.any(Number)]);
