@@ -26,10 +26,11 @@ interface Waiting {
 /**
  * The writer's side of a TwoTierCache: after a commit, `invalidate(tags)` deletes every entry with
  * one of the tags from Redis (atomically, and so that a load that began before cannot write its
- * old answer back), publishes the tags to every replica, and waits until each replica that received
- * them has dropped them from its local tier. When it returns, no replica serves what the write
- * changed, so a client that wrote reads its write from any replica. The wait is bounded; a replica
- * that does not answer in time is counted and logged, never fails the write.
+ * old answer back) and publishes the tags to every replica, in one script and one round trip. Then
+ * it waits until each replica that received them has dropped them from its local tier. When it
+ * returns, no replica serves what the write changed, so a client that wrote reads its write from
+ * any replica. The wait is bounded; a replica that does not answer in time is counted and logged,
+ * never fails the write.
  */
 export class CacheInvalidator {
   private readonly namespace: CacheNamespace;
@@ -95,8 +96,7 @@ export class CacheInvalidator {
     });
     try {
       const { redis } = this.options;
-      await cacheScripts.invalidate(redis, this.namespace, tags);
-      const receivers = await redis.publish(this.namespace.invalidationChannel, JSON.stringify(message));
+      const receivers = await cacheScripts.invalidate(redis, this.namespace, tags, message);
       const waiting = this.waiting.get(message.id)!;
       waiting.expected = receivers;
       if (waiting.acknowledged >= receivers) waiting.done();

@@ -42,11 +42,11 @@ export interface InvalidationMessage {
 /** How long a tag's invalidation generation is kept: longer than any load may take. */
 export const TAG_GENERATION_TTL_MS = 10 * 60_000;
 
-// ARGV: prefix, tag generation TTL, tags...
+// ARGV: prefix, tag generation TTL, channel, message, tags... Returns how many replicas the message reached.
 const INVALIDATE = `
 local generation = redis.call('INCR', KEYS[1])
 local prefix = ARGV[1]
-for i = 3, #ARGV do
+for i = 5, #ARGV do
   local tagKey = prefix .. 'tag:' .. ARGV[i]
   for _, key in ipairs(redis.call('SMEMBERS', tagKey)) do
     redis.call('DEL', prefix .. 'entry:' .. key)
@@ -54,7 +54,7 @@ for i = 3, #ARGV do
   redis.call('DEL', tagKey)
   redis.call('SET', prefix .. 'taggen:' .. ARGV[i], generation, 'PX', ARGV[2])
 end
-return generation`;
+return redis.call('PUBLISH', ARGV[3], ARGV[4])`;
 
 // ARGV: prefix, generation when the load began, ttl, key, value, tags...
 const FILL = `
@@ -78,8 +78,20 @@ return 1`;
  * (not a cluster, where a script may only touch the keys it declares).
  */
 export const cacheScripts = {
-  invalidate: (redis: Redis, namespace: CacheNamespace, tags: readonly string[]): Promise<unknown> =>
-    redis.eval(INVALIDATE, 1, namespace.generationKey, namespace.prefix, TAG_GENERATION_TTL_MS, ...tags),
+  /** Deletes the tagged entries and publishes `message` to the replicas, in one round trip; resolves to how many it reached. */
+  invalidate: async (redis: Redis, namespace: CacheNamespace, tags: readonly string[], message: InvalidationMessage): Promise<number> =>
+    Number(
+      await redis.eval(
+        INVALIDATE,
+        1,
+        namespace.generationKey,
+        namespace.prefix,
+        TAG_GENERATION_TTL_MS,
+        namespace.invalidationChannel,
+        JSON.stringify(message),
+        ...tags,
+      ),
+    ),
   fill: (
     redis: Redis,
     namespace: CacheNamespace,
