@@ -12,7 +12,8 @@ import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
 import { signIdentity } from '@mp/service-kit';
 import { installPeers, PeerProcesses, supergraphFor, waitAnswers } from './support/peer-gateways.js';
-import { BenchSystem, cpuSeconds, median, type SystemCopy } from './support/system-processes.js';
+import { RoundResults } from './support/rounds.js';
+import { BenchSystem, type SystemCopy } from './support/system-processes.js';
 
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 50);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
@@ -207,7 +208,6 @@ try {
       subgraphPids: pidsOf(uncached, 'members', 'nickname-history'),
     },
   ];
-  const cpuOf = (pids: number[]) => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
   await waitAnswers(targets[2]!.url, asGateway);
 
   const run = (target: (typeof targets)[number], seconds: number) =>
@@ -231,23 +231,11 @@ try {
   const stalenessBefore = await stalenessSnapshot(cacheOnGateways);
   const cacheOnServices = { 'gateway 1': 4510, 'gateway 2': 4513, members: 4511, 'nickname-history': 4512 };
   await eventLoopDelays(cacheOnServices);
-  const results = new Map<
-    string,
-    { rps: number[]; p50: number[]; p99: number[]; gatewayCpu: number[]; subgraphCpu: number[]; errors: number }
-  >();
+  const results = new RoundResults();
   for (let round = 1; round <= ROUNDS; round += 1) {
     for (const target of round % 2 === 1 ? targets : [...targets].reverse()) {
       process.stderr.write(`round ${round}/${ROUNDS}, ${target.name}…\n`);
-      const [gatewayBefore, subgraphsBefore] = [cpuOf(target.gatewayPids), cpuOf(target.subgraphPids)];
-      const result = await run(target, SECONDS);
-      const row = results.get(target.name) ?? { rps: [], p50: [], p99: [], gatewayCpu: [], subgraphCpu: [], errors: 0 };
-      row.gatewayCpu.push(((cpuOf(target.gatewayPids) - gatewayBefore) * 1000) / result.requests.total);
-      row.subgraphCpu.push(((cpuOf(target.subgraphPids) - subgraphsBefore) * 1000) / result.requests.total);
-      results.set(target.name, row);
-      row.rps.push(result.requests.average);
-      row.p50.push(result.latency.p50);
-      row.p99.push(result.latency.p99);
-      row.errors += result.errors + result.non2xx + result.timeouts;
+      await results.measure(target.name, target, () => run(target, SECONDS));
     }
   }
   const readsAfter = await cacheReads(cacheOnGateways);
@@ -260,29 +248,12 @@ try {
   const stalenessAtCapacity = await stalenessSnapshot(cacheOnGateways);
   const loopDelays = await eventLoopDelays(cacheOnServices);
 
-  const rps = (name: string) => median(results.get(name)!.rps);
-  const [on, off, hive] = targets.map((target) => rps(target.name)) as [number, number, number];
+  const [on, off, hive] = targets.map((target) => results.rps(target.name)) as [number, number, number];
   console.log(
     `\nRead-heavy mix: ${MEMBERS} members, Zipf(${ZIPF_EXPONENT}), ${WRITE_SHARE * 100} % nickname changes; ` +
       `${CONNECTIONS} connections, ${SECONDS}s × ${ROUNDS} rounds interleaved after a warm-up; medians`,
   );
-  console.table(
-    Object.fromEntries(
-      [...results].map(([name, r]) => [
-        name,
-        {
-          'req/s': Math.round(median(r.rps)),
-          'p50 ms': median(r.p50),
-          'p99 ms': median(r.p99),
-          errors: r.errors,
-          'vs cache off': `${(median(r.rps) / off).toFixed(2)}×`,
-          'vs hive cache': `${(median(r.rps) / hive).toFixed(2)}×`,
-          'gateway CPU ms/req': median(r.gatewayCpu).toFixed(2),
-          'subgraphs CPU ms/req': median(r.subgraphCpu).toFixed(2),
-        },
-      ]),
-    ),
-  );
+  results.print({ 'vs cache off': targets[1]!.name, 'vs hive cache': targets[2]!.name });
   console.log(`cache on: ${(on / off).toFixed(2)}× cache off, ${(on / hive).toFixed(2)}× Hive's response cache`);
   console.log(
     `hit ratio (measured rounds, both replicas): ${(hitRatio * 100).toFixed(1)} % ` +

@@ -7,7 +7,8 @@
 import autocannon from 'autocannon';
 import { signIdentity } from '@mp/service-kit';
 import { installPeers, PeerProcesses, supergraphFor, waitAnswers } from './support/peer-gateways.js';
-import { BenchSystem, cpuSeconds, median, type SystemCopy } from './support/system-processes.js';
+import { RoundResults, type MeasuredProcesses } from './support/rounds.js';
+import { BenchSystem, median, type SystemCopy } from './support/system-processes.js';
 
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 50);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
@@ -17,16 +18,12 @@ const CALLERS = 1_000;
 
 const HISTORY = 'nicknameHistory(first: 5) { edges { node { nickname changedAt } } }';
 
-interface Target {
+interface Target extends MeasuredProcesses {
   name: string;
   url: string;
   headers: Record<string, string>;
   /** Headers of many different callers, taken in turn, one request each (none for one caller). */
   callers?: Record<string, string>[];
-  /** The gateway's processes, for their CPU per request; none for a direct call. */
-  gatewayPids: number[];
-  /** The subgraphs' processes it sends to. */
-  subgraphPids: number[];
 }
 
 /** An autocannon request hook giving each request the next caller's headers. */
@@ -73,7 +70,6 @@ try {
   const pidsOf = (copy: SystemCopy, ...services: string[]) => copy.processes.filter((p) => services.includes(p.service)).map((p) => p.pid);
   // Every target shares these subgraphs: their CPU per request counts toward the whole system's.
   const subgraphPids = pidsOf(ours, 'members', 'nickname-history');
-  const cpuOf = (pids: number[]) => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
   const gateways: Target[] = [
     { name: 'ours', url: ours.url, headers: { authorization: `Bearer ${token}` }, gatewayPids: pidsOf(ours, 'gateway'), subgraphPids },
     {
@@ -144,58 +140,26 @@ try {
       }).then((r) => r.json())) as { errors?: unknown[] };
       if (response.errors) throw new Error(`${target.name}: ${JSON.stringify(response.errors).slice(0, 300)}`);
     }
-    const results = new Map<
-      string,
-      { rps: number[]; p50: number[]; p99: number[]; cpu: number[]; subgraphCpu: number[]; perCore: number[]; errors: number }
-    >();
+    const results = new RoundResults();
     for (let round = 1; round <= ROUNDS; round += 1) {
       const order = round % 2 === 1 ? shape.targets : [...shape.targets].reverse();
       for (const target of order) {
         process.stderr.write(`${shape.title}: round ${round}/${ROUNDS}, ${target.name}…\n`);
-        const cpuBefore = cpuOf(target.gatewayPids);
-        const subgraphCpuBefore = cpuOf(target.subgraphPids);
-        const result = await autocannon({
-          url: target.url,
-          method: 'POST',
-          connections: CONNECTIONS,
-          duration: SECONDS,
-          headers: { 'content-type': 'application/json', ...target.headers },
-          body,
-          ...(target.callers ? { requests: [{ setupRequest: takeTurns(target.callers) }] } : {}),
-        });
-        const row = results.get(target.name) ?? { rps: [], p50: [], p99: [], cpu: [], subgraphCpu: [], perCore: [], errors: 0 };
-        results.set(target.name, row);
-        row.rps.push(result.requests.average);
-        row.p50.push(result.latency.p50);
-        row.p99.push(result.latency.p99);
-        const gatewaySeconds = cpuOf(target.gatewayPids) - cpuBefore;
-        const subgraphSeconds = cpuOf(target.subgraphPids) - subgraphCpuBefore;
-        if (target.gatewayPids.length > 0) row.cpu.push((gatewaySeconds * 1000) / result.requests.total);
-        row.subgraphCpu.push((subgraphSeconds * 1000) / result.requests.total);
-        // Requests per CPU-second of the gateway and the subgraphs (PostgreSQL not counted).
-        row.perCore.push(result.requests.total / (gatewaySeconds + subgraphSeconds));
-        row.errors += result.errors + result.non2xx + result.timeouts;
+        await results.measure(target.name, target, () =>
+          autocannon({
+            url: target.url,
+            method: 'POST',
+            connections: CONNECTIONS,
+            duration: SECONDS,
+            headers: { 'content-type': 'application/json', ...target.headers },
+            body,
+            ...(target.callers ? { requests: [{ setupRequest: takeTurns(target.callers) }] } : {}),
+          }),
+        );
       }
     }
-    const hive = median(results.get('hive')!.rps);
     console.log(`\n${shape.title}: ${CONNECTIONS} connections, ${SECONDS}s × ${ROUNDS} rounds interleaved; medians`);
-    console.table(
-      Object.fromEntries(
-        [...results].map(([name, r]) => [
-          name,
-          {
-            'req/s': Math.round(median(r.rps)),
-            'p50 ms': median(r.p50),
-            'p99 ms': median(r.p99),
-            errors: r.errors,
-            'vs hive': `${(median(r.rps) / hive).toFixed(2)}×`,
-            'gateway CPU ms/req': r.cpu.length > 0 ? median(r.cpu).toFixed(2) : '—',
-            'subgraphs CPU ms/req': median(r.subgraphCpu).toFixed(2),
-            'req/s per core': Math.round(median(r.perCore)),
-          },
-        ]),
-      ),
-    );
+    results.print({ 'vs hive': 'hive' }, (r) => ({ 'req/s per core': Math.round(median(r.perCore)) }));
   }
 } finally {
   await peers.stop();

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, connect, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import type { Redis } from 'ioredis';
 import { TEST_GATEWAY_SECRET } from '@mp/system-testkit';
+import { TcpProxy } from '@mp/testkit';
 import { protectionDefaults } from './support/gateway-defaults.js';
 import { buildGateway, type GatewayServer } from '../src/server.js';
 import { createRateLimits, type RateLimitOptions } from '../src/limits/rate-limits.js';
@@ -120,30 +119,6 @@ describe('one gateway, budgets in process', () => {
   });
 });
 
-/** A TCP path to Redis that the test can cut, as a network failure would. */
-async function startRedisPath(): Promise<{ url: string; cut(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((client) => {
-    const upstream = connect(Number(redisAddress.port || 6379), redisAddress.hostname);
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-      socket.on('error', () => socket.destroy());
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `redis://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    cut: async () => {
-      await new Promise((resolve) => {
-        server.close(resolve);
-        for (const socket of sockets) socket.destroy();
-      });
-    },
-  };
-}
-
 describe('gateway replicas sharing Redis', () => {
   let system: TestSystem;
   let second: GatewayServer | undefined;
@@ -199,22 +174,28 @@ describe('gateway replicas sharing Redis', () => {
   });
 
   it('keep serving, and limiting, each on its own while Redis cannot be reached, and say so once', async () => {
-    const path = await startRedisPath();
-    const redis = redisAt(path.url);
-    await ready(redis);
-    system = await TestSystem.start('postgres', {
-      rateLimits: createRateLimits(limitsOf({ requests: { points: 5, seconds: 60 } }), redis, uniquePrefix()),
-    });
-    const dave = freshMember();
-    expect((await send(system, system.gatewayUrl, PUBLIC_QUERY, someId(), dave)).status).toBe(200);
+    // A TCP path to Redis that the test can cut, as a network failure would.
+    const path = await TcpProxy.start(Number(redisAddress.port || 6379), redisAddress.hostname);
+    const redis = redisAt(`redis://127.0.0.1:${path.port}`);
+    try {
+      await ready(redis);
+      system = await TestSystem.start('postgres', {
+        rateLimits: createRateLimits(limitsOf({ requests: { points: 5, seconds: 60 } }), redis, uniquePrefix()),
+      });
+      const dave = freshMember();
+      expect((await send(system, system.gatewayUrl, PUBLIC_QUERY, someId(), dave)).status).toBe(200);
 
-    await path.cut();
-    const statuses: number[] = [];
-    for (let i = 0; i < 8; i += 1) statuses.push((await send(system, system.gatewayUrl, PUBLIC_QUERY, someId(), dave)).status);
-    // The in-process count starts afresh at the outage: five more, then refused.
-    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
-    const warnings = logs.filter((line) => line.msg.startsWith('Redis is unreachable'));
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]!.level).toBe(40);
+      path.down();
+      path.cut();
+      const statuses: number[] = [];
+      for (let i = 0; i < 8; i += 1) statuses.push((await send(system, system.gatewayUrl, PUBLIC_QUERY, someId(), dave)).status);
+      // The in-process count starts afresh at the outage: five more, then refused.
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
+      const warnings = logs.filter((line) => line.msg.startsWith('Redis is unreachable'));
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]!.level).toBe(40);
+    } finally {
+      await path.close();
+    }
   });
 });
