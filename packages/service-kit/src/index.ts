@@ -21,3 +21,8 @@ export * from './cache/cache-invalidator.js';
 export * from './cache/cache-tags.js';
 export * from './cache/redis-connection.js';
 export * from './cache/subgraph-fetch-cache.js';
+export * from './replicas/lsn.js';
+export * from './replicas/replica-monitor.js';
+export * from './replicas/read-routing.js';
+export * from './replicas/write-fences.js';
+export * from './replicas/read-replicas.js';

@@ -19,6 +19,7 @@ import { IDENTITY_HEADER, identityReader, type Identity } from './identity.js';
 import { continueRequestTrace, traceRequests } from './tracing/server-spans.js';
 import { graphqlSpanAttributes } from './tracing/graphql-span-attributes.js';
 import { cacheTagsHeader } from './cache/cache-tags.js';
+import { fencedCachePolicy } from './replicas/fenced-cache-policy.js';
 
 export interface SubgraphServerOptions<TContext extends object> {
   /** The service's name, for its spans. */
@@ -40,6 +41,8 @@ export interface SubgraphServerOptions<TContext extends object> {
    * cache-control plugin sends the answer's `cache-control` from the schema's `@cacheControl` hints.
    */
   cacheTagsOf?: (context: TContext) => ReadonlySet<string>;
+  /** Whether this request's answer may be cached at all (e.g. not when read from a replica behind a write it holds). */
+  mayCache?: (context: TContext) => Promise<boolean>;
 }
 
 export interface SubgraphServer<TContext extends object> {
@@ -96,6 +99,7 @@ export async function buildSubgraphServer<TContext extends object>(
       ApolloServerPluginInlineTraceDisabled(),
       graphqlSpanAttributes(),
       ...(options.cacheTagsOf ? [cacheTagsHeader(options.cacheTagsOf)] : []),
+      ...(options.mayCache ? [fencedCachePolicy(options.mayCache)] : []),
     ],
   });
   await apollo.start();

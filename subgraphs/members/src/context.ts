@@ -1,9 +1,12 @@
-import type { BatchObserver, Identity, InvalidateCache, Logger } from '@mp/service-kit';
+import type { BatchObserver, Identity, InvalidateCache, Logger, ReadRouting, RequestReads } from '@mp/service-kit';
 import type { MembersDb } from './data/members-repository.js';
 import { createLoaders, type MemberLoaders } from './data/loaders.js';
 
 export interface MembersContext {
+  /** The primary: writes, and reads inside them. */
   db: MembersDb;
+  /** Plain reads: on a replica that has what this caller wrote, else on the primary. */
+  reads: RequestReads<MembersDb>;
   loaders: MemberLoaders;
   logger: Logger;
   /** The caller the gateway vouched for; null when anonymous. */
@@ -19,6 +22,7 @@ export interface MembersContext {
 
 export interface ContextDeps {
   db: MembersDb;
+  routing: ReadRouting<MembersDb>;
   now: () => Date;
   eventsWritten: () => void;
   invalidateCache: InvalidateCache;
@@ -27,5 +31,16 @@ export interface ContextDeps {
 
 export function createContext(deps: ContextDeps, logger: Logger, identity: Identity | null): MembersContext {
   const { db, now, eventsWritten, invalidateCache, observeBatch } = deps;
-  return { db, now, eventsWritten, invalidateCache, logger, identity, cacheTags: new Set(), loaders: createLoaders(db, observeBatch) };
+  const reads = deps.routing.forRequest(identity?.subject ?? null);
+  return {
+    db,
+    reads,
+    now,
+    eventsWritten,
+    invalidateCache,
+    logger,
+    identity,
+    cacheTags: new Set(),
+    loaders: createLoaders(reads, observeBatch),
+  };
 }

@@ -8,6 +8,7 @@ import {
   startTracing,
   startupPhases,
   subgraphCacheInvalidation,
+  startReadReplicas,
 } from '@mp/service-kit';
 import { applyMigrations, openDatabase, type DatabaseTarget } from '@mp/prisma';
 import { PrismaClient } from '@mp/prisma/members';
@@ -44,6 +45,22 @@ connectionPoolMetrics(metricsRegistry, 'members', () => database.poolStats());
 const db = new PrismaClient({ adapter: database.adapterFactory, log: [{ emit: 'event', level: 'query' }] });
 const observeSql = sqlMetrics(metricsRegistry, ['member', 'outbox_event']);
 db.$on('query', (event) => observeSql(event.query, event.duration));
+const replicaDatabases = await Promise.all(
+  env.MEMBERS_REPLICA_URLS.map((url) => openDatabase({ kind: 'postgres', url }, { poolSize: env.DATABASE_POOL_SIZE })),
+);
+const replicaClients = replicaDatabases.map((replica) => new PrismaClient({ adapter: replica.adapterFactory }));
+const replicas = await startup.time('replicas', () =>
+  startReadReplicas({
+    database: 'members',
+    primary: db,
+    replicas: replicaClients.map((client, i) => ({ name: `replica-${i + 1}`, client })),
+    maxLagMs: env.REPLICA_MAX_LAG_MS,
+    checkIntervalMs: env.REPLICA_CHECK_INTERVAL_MS,
+    redisUrl: env.REDIS_URL,
+    logger: logger.child({ component: 'read-replicas' }),
+    registry: metricsRegistry,
+  }),
+);
 await startup.time('nicknameKeys', () => backfillNicknameKeys(db, logger.child({ component: 'nickname-key-backfill' })));
 // AMQP_URL selects RabbitMQ; without it events go straight to nickname-history over HTTP.
 const amqp = env.AMQP_URL
@@ -72,6 +89,7 @@ const relay = startOutboxRelay(db, publisher, logger.child({ component: 'outbox-
 const cacheInvalidation = subgraphCacheInvalidation(env, logger.child({ component: 'cache-invalidation' }), metricsRegistry);
 const server = await buildServer({
   db,
+  routing: replicas.routing,
   logger,
   gatewaySecret: env.GATEWAY_SECRET,
   metricsRegistry,
@@ -82,6 +100,8 @@ const server = await buildServer({
   readiness: async () => ({
     outbox: await outboxBacklog(db),
     eventTransport: amqp ? { kind: 'amqp', connected: amqp.connected } : { kind: 'http' },
+    // A replica down or behind only moves reads to the primary: reported, not a reason to be unready.
+    ...(replicas.routing.hasReplicas ? { replicas: replicas.routing.status() } : {}),
   }),
 });
 // Registered before announcing readiness: a signal that arrives right after must not kill
@@ -95,8 +115,11 @@ onShutdownSignal(
     await relay.stop();
     await amqp?.close();
     cacheInvalidation.close();
+    await replicas.close();
     await db.$disconnect();
     await database.close();
+    for (const client of replicaClients) await client.$disconnect();
+    for (const replica of replicaDatabases) await replica.close();
     await tracing.shutdown();
   },
   { begin: () => server.beginDrain(), delayMs: env.SHUTDOWN_DELAY_MS },

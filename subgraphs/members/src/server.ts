@@ -7,7 +7,9 @@ import {
   type Identity,
   type InvalidateCache,
   type Logger,
+  type ReadRouting,
   type SubgraphServer,
+  primaryOnly,
 } from '@mp/service-kit';
 import { createContext, type MembersContext } from './context.js';
 import type { MembersDb } from './data/members-repository.js';
@@ -17,6 +19,8 @@ export const typeDefs = parse(readFileSync(new URL('../schema.graphql', import.m
 
 export interface MembersServerDeps {
   db: MembersDb;
+  /** Where reads go (startReadReplicas); all on `db` when omitted. */
+  routing?: ReadRouting<MembersDb>;
   logger: Logger;
   gatewaySecret: string;
   now?: () => Date;
@@ -39,6 +43,7 @@ export async function buildServer(deps: MembersServerDeps): Promise<MembersServe
   const { db, logger } = deps;
   const contextDeps = {
     db,
+    routing: deps.routing ?? primaryOnly(db, logger),
     now: deps.now ?? (() => new Date()),
     eventsWritten: deps.eventsWritten ?? (() => {}),
     invalidateCache: deps.invalidateCache ?? (() => Promise.resolve()),
@@ -53,6 +58,7 @@ export async function buildServer(deps: MembersServerDeps): Promise<MembersServe
     ...(deps.metricsRegistry ? { metricsRegistry: deps.metricsRegistry } : {}),
     createContext: (requestLog, identity) => createContext(contextDeps, requestLog, identity),
     cacheTagsOf: (context) => context.cacheTags,
+    mayCache: (context) => context.reads.mayCache([...context.cacheTags]),
     ready: async () => {
       await db.$queryRaw`SELECT 1`;
       return (await deps.readiness?.()) ?? {};

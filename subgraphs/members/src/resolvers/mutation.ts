@@ -6,12 +6,14 @@ import { changeNickname, FORBIDDEN } from '../domain/change-nickname.js';
 import { accountCacheTag, MEMBER_LIST_TAG, memberCacheTag } from './cache-tags.js';
 
 /**
- * After a commit: no gateway replica serves what it changed once the answer leaves (the writer
- * reads its write anywhere), and the answer's cache-tag header lets the forwarding gateway drop it
- * too when no Redis links them.
+ * After a commit: the writer's later reads, and cached answers holding what changed, are fenced
+ * against database replicas that have not replayed it yet; then no gateway replica serves what it
+ * changed once the answer leaves (the writer reads its write anywhere), and the answer's cache-tag
+ * header lets the forwarding gateway drop it too when no Redis links them.
  */
 async function changed(context: MembersContext, tags: string[]) {
   for (const tag of tags) context.cacheTags.add(tag);
+  await context.reads.wrote(tags);
   await context.invalidateCache(tags);
 }
 
