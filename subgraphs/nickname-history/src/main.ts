@@ -8,13 +8,14 @@ import {
   startTracing,
   startupPhases,
   subgraphCacheInvalidation,
+  startReadReplicas,
 } from '@mp/service-kit';
 import { applyMigrations, openDatabase, type DatabaseTarget } from '@mp/prisma';
 import { PrismaClient } from '@mp/prisma/nickname-history';
 import { readEnv } from './env.js';
 import { buildServer } from './server.js';
 import { consumerProcessingMetrics, eventDelayMetrics, registerConsumerMetrics } from './intake/intake-metrics.js';
-import { invalidatingCache } from './intake/cache-invalidation.js';
+import { fencedInvalidation, invalidatingCache } from './intake/cache-invalidation.js';
 import { memberEventsTopology } from '@mp/messaging';
 import { startAmqpConsumer } from './intake/amqp-consumer.js';
 
@@ -42,8 +43,27 @@ const db = new PrismaClient({ adapter: database.adapterFactory, log: [{ emit: 'e
 const observeSql = sqlMetrics(metricsRegistry, ['nickname_change']);
 db.$on('query', (event) => observeSql(event.query, event.duration));
 // AMQP_URL adds the RabbitMQ consumer; the HTTP intake stays available either way.
+const replicaDatabases = await Promise.all(
+  env.NICKNAME_HISTORY_REPLICA_URLS.map((url) => openDatabase({ kind: 'postgres', url }, { poolSize: env.DATABASE_POOL_SIZE })),
+);
+const replicaClients = replicaDatabases.map((replica) => new PrismaClient({ adapter: replica.adapterFactory }));
+const replicas = await startup.time('replicas', () =>
+  startReadReplicas({
+    database: 'nickname-history',
+    primary: db,
+    replicas: replicaClients.map((client, i) => ({ name: `replica-${i + 1}`, client })),
+    maxLagMs: env.REPLICA_MAX_LAG_MS,
+    checkIntervalMs: env.REPLICA_CHECK_INTERVAL_MS,
+    redisUrl: env.REDIS_URL,
+    logger: logger.child({ component: 'read-replicas' }),
+    registry: metricsRegistry,
+  }),
+);
 const cacheInvalidation = subgraphCacheInvalidation(env, logger.child({ component: 'cache-invalidation' }), metricsRegistry);
-const recordedEvents = invalidatingCache(cacheInvalidation.invalidate, eventDelayMetrics(metricsRegistry));
+const recordedEvents = invalidatingCache(
+  fencedInvalidation(replicas.routing, cacheInvalidation.invalidate),
+  eventDelayMetrics(metricsRegistry),
+);
 const consumer = env.AMQP_URL
   ? startAmqpConsumer(db, {
       url: env.AMQP_URL,
@@ -60,6 +80,7 @@ const consumer = env.AMQP_URL
 if (consumer) registerConsumerMetrics(metricsRegistry, consumer);
 const server = await buildServer({
   db,
+  routing: replicas.routing,
   logger,
   metricsRegistry,
   recordedEvents,
@@ -67,7 +88,11 @@ const server = await buildServer({
   eventsSecret: env.EVENTS_SECRET,
   // Queue and dead-letter depth are reported, not judged: a broker outage leaves the history
   // readable, so it does not make this service unready.
-  readiness: async () => ({ events: consumer ? { transport: 'amqp', ...(await consumer.status()) } : { transport: 'http' } }),
+  readiness: async () => ({
+    events: consumer ? { transport: 'amqp', ...(await consumer.status()) } : { transport: 'http' },
+    // A replica down or behind only moves reads to the primary: reported, not a reason to be unready.
+    ...(replicas.routing.hasReplicas ? { replicas: replicas.routing.status() } : {}),
+  }),
 });
 // Registered before announcing readiness: a signal that arrives right after must not kill
 // the process uncleaned.
@@ -79,8 +104,11 @@ onShutdownSignal(
     await metricsServer?.close();
     await consumer?.close();
     cacheInvalidation.close();
+    await replicas.close();
     await db.$disconnect();
     await database.close();
+    for (const client of replicaClients) await client.$disconnect();
+    for (const replica of replicaDatabases) await replica.close();
     await tracing.shutdown();
   },
   { begin: () => server.beginDrain(), delayMs: env.SHUTDOWN_DELAY_MS },

@@ -2,7 +2,14 @@ import { readFileSync } from 'node:fs';
 import type { Registry } from 'prom-client';
 import type { RecordedEvents } from './intake/intake-metrics.js';
 import { parse } from 'graphql';
-import { buildSubgraphServer, dataLoaderBatchMetrics, type Logger, type SubgraphServer } from '@mp/service-kit';
+import {
+  buildSubgraphServer,
+  dataLoaderBatchMetrics,
+  primaryOnly,
+  type Logger,
+  type ReadRouting,
+  type SubgraphServer,
+} from '@mp/service-kit';
 import { createContext, type HistoryContext } from './context.js';
 import type { HistoryDb } from './data/history-repository.js';
 import { resolvers } from './resolvers/index.js';
@@ -12,6 +19,8 @@ export const typeDefs = parse(readFileSync(new URL('../schema.graphql', import.m
 
 export interface HistoryServerDeps {
   db: HistoryDb;
+  /** Where reads go (startReadReplicas); all on `db` when omitted. */
+  routing?: ReadRouting<HistoryDb>;
   logger: Logger;
   gatewaySecret: string;
   eventsSecret: string;
@@ -31,6 +40,7 @@ export interface HistoryServer extends SubgraphServer<HistoryContext> {
 export async function buildServer({
   db,
   logger,
+  routing = primaryOnly(db, logger),
   gatewaySecret,
   eventsSecret,
   readiness,
@@ -44,8 +54,9 @@ export async function buildServer({
     resolvers,
     logger,
     gatewaySecret,
-    createContext: (requestLog) => createContext(db, requestLog, observeBatch),
+    createContext: (requestLog) => createContext(routing, requestLog, observeBatch),
     cacheTagsOf: (context) => context.cacheTags,
+    mayCache: (context) => context.reads.mayCache([...context.cacheTags]),
     ready: async () => {
       await db.$queryRaw`SELECT 1`;
       return (await readiness?.()) ?? {};
@@ -53,5 +64,5 @@ export async function buildServer({
     routes: [eventsRoute(db, eventsSecret, logger.child({ component: 'event-intake' }), recordedEvents)],
     ...(metricsRegistry ? { metricsRegistry } : {}),
   });
-  return { ...server, createContext: (requestLog = logger) => createContext(db, requestLog, observeBatch) };
+  return { ...server, createContext: (requestLog = logger) => createContext(routing, requestLog, observeBatch) };
 }

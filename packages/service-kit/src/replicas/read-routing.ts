@@ -92,8 +92,8 @@ export class ReadRouting<Client> {
     }
   }
 
-  /** @internal After a commit: the writer and anything read under these tags must see it. */
-  async fence(subject: string | null, tags: readonly string[]): Promise<void> {
+  /** After a commit (by `subject`, or by no caller): the writer's reads and answers holding these tags must see it. Never rejects. */
+  async fenceWrite(subject: string | null, tags: readonly string[]): Promise<void> {
     if (!this.options.monitor) return;
     try {
       await this.options.fences.record({ subject, tags, lsn: await this.options.primaryLsn() });
@@ -140,7 +140,7 @@ export class RequestReads<Client> {
   /** After this request committed: its later reads use the primary, and later requests by the writer see the write. */
   async wrote(tags: readonly string[]): Promise<void> {
     this.source = Promise.resolve(PRIMARY);
-    await this.routing.fence(this.subject, tags);
+    await this.routing.fenceWrite(this.subject, tags);
   }
 
   /**

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { HistoryPage, HistoryPageKey } from './history-page.js';
 import { countHistories, findHistoryPages, type HistoryDb } from './history-repository.js';
-import { tracedBatch, type BatchObserver } from '@mp/service-kit';
+import { tracedBatch, type BatchObserver, type RequestReads } from '@mp/service-kit';
 import { isUuid } from './ids.js';
 
 /** Per-request loaders; one `_entities` batch from the gateway becomes one call of each. */
@@ -17,14 +17,14 @@ const emptyPage = (key: HistoryPageKey): HistoryPage => ({
   hasPreviousPage: key.beforeVersion !== null,
 });
 
-export function createLoaders(db: HistoryDb, observeBatch: BatchObserver = () => {}): HistoryLoaders {
+export function createLoaders(reads: RequestReads<HistoryDb>, observeBatch: BatchObserver = () => {}): HistoryLoaders {
   return {
     historyPage: new DataLoader(
       tracedBatch('historyPage', async (keys: readonly HistoryPageKey[]) => {
         observeBatch('historyPage', keys.length);
         // A malformed id cannot have history; keep it out of the uuid[] parameter.
         const valid = keys.filter((key) => isUuid(key.memberId));
-        const pages = valid.length > 0 ? await findHistoryPages(db, valid) : [];
+        const pages = valid.length > 0 ? await reads.read((db) => findHistoryPages(db, valid)) : [];
         const byKey = new Map(valid.map((key, index) => [key, pages[index]]));
         return keys.map((key) => byKey.get(key) ?? emptyPage(key));
       }),
@@ -34,7 +34,7 @@ export function createLoaders(db: HistoryDb, observeBatch: BatchObserver = () =>
       tracedBatch('historyCount', async (memberIds: readonly string[]) => {
         observeBatch('historyCount', memberIds.length);
         const valid = memberIds.filter(isUuid);
-        const counts = valid.length > 0 ? await countHistories(db, valid) : new Map<string, number>();
+        const counts = valid.length > 0 ? await reads.read((db) => countHistories(db, valid)) : new Map<string, number>();
         return memberIds.map((id) => counts.get(id) ?? 0);
       }),
     ),

@@ -1,4 +1,4 @@
-import type { InvalidateCache } from '@mp/service-kit';
+import type { InvalidateCache, ReadRouting } from '@mp/service-kit';
 import { memberCacheTag } from '@mp/messaging';
 import type { RecordedEvents } from './intake-metrics.js';
 
@@ -12,4 +12,15 @@ export const invalidatingCache =
   (events, transport) => {
     recorded(events, transport);
     void invalidate([...new Set(events.map((event) => memberCacheTag(event.memberId)))]);
+  };
+
+/**
+ * Fences the stored events first: a database replica that has not replayed them must not refill
+ * the gateway's cache with the old history after the invalidation.
+ */
+export const fencedInvalidation =
+  (routing: Pick<ReadRouting<unknown>, 'fenceWrite'>, invalidate: InvalidateCache): InvalidateCache =>
+  async (tags) => {
+    await routing.fenceWrite(null, tags);
+    await invalidate(tags);
   };
