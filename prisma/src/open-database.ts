@@ -4,7 +4,7 @@ import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapt
 import { once } from './delegating-adapter.js';
 import { PGliteAdapterFactory } from './pglite-adapter.js';
 import { createPGlite } from './pglite-template.js';
-import { connectPostgres } from './postgres-adapter.js';
+import { connectPostgres, type PoolQueue } from './postgres-adapter.js';
 
 export type DatabaseTarget =
   | { kind: 'postgres'; url: string }
@@ -14,6 +14,8 @@ export type DatabaseTarget =
 export interface OpenDatabaseOptions {
   /** Maximum connections of the PostgreSQL pool (ignored for embedded). Default 10. */
   poolSize?: number;
+  /** Bounds the queries waiting for a busy pool (DatabaseBusyError past it); unbounded when omitted. */
+  queue?: PoolQueue;
 }
 
 /** A connection pool's occupancy now. */
@@ -24,6 +26,8 @@ export interface PoolStats {
   /** Queries waiting for a connection. */
   waiting: number;
   max: number;
+  /** Queries refused so far because the queue was full. */
+  refused: number;
 }
 
 export interface OpenedDatabase {
@@ -38,7 +42,7 @@ export interface OpenedDatabase {
 
 export async function openDatabase(target: DatabaseTarget, options: OpenDatabaseOptions = {}): Promise<OpenedDatabase> {
   if (target.kind === 'postgres') {
-    const connection = connectPostgres(target.url, options.poolSize ?? 10);
+    const connection = connectPostgres(target.url, options.poolSize ?? 10, options.queue);
     return { target, adapterFactory: connection.factory, poolStats: connection.poolStats, close: once(() => connection.close()) };
   }
   // One PGlite per open: PGlite cannot open the same data directory twice.

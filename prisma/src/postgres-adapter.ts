@@ -56,8 +56,12 @@ function reportCharAsText(pool: pg.Pool): void {
  * `forSchemaEngine`: the engine reads pg_catalog, whose "char" columns adapter-pg rejects, so its
  * session and shadow pools report them as text. The application's pool stays stock adapter-pg.
  */
-function createPool(connectionString: string, max: number, { forSchemaEngine }: { forSchemaEngine: boolean }): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max });
+function createPool(
+  connectionString: string,
+  max: number,
+  { forSchemaEngine, connectionTimeoutMillis }: { forSchemaEngine: boolean; connectionTimeoutMillis?: number },
+): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max, ...(connectionTimeoutMillis ? { connectionTimeoutMillis } : {}) });
   // An idle client's error is reported again on its next use; unhandled it would crash the process.
   pool.on('error', () => undefined);
   if (forSchemaEngine) reportCharAsText(pool);
@@ -131,17 +135,63 @@ class MigrationSafePgFactory implements SessionAwareAdapterFactory {
   }
 }
 
+/** Code of the error a full pool's bounded queue refuses a query with (Prisma passes it on as `error.code`). */
+export const DATABASE_BUSY = 'DATABASE_BUSY';
+
+export class DatabaseBusyError extends Error {
+  readonly code = DATABASE_BUSY;
+  constructor(reason: string) {
+    super(`database busy: ${reason}`);
+    this.name = 'DatabaseBusyError';
+  }
+}
+
+/** How many queries may wait for a connection, and for how long, once every connection is busy. */
+export interface PoolQueue {
+  maxQueued: number;
+  maxWaitMs: number;
+}
+
+/**
+ * The pool as a bulkhead: past its connections at most `maxQueued` queries wait, each at most
+ * `maxWaitMs`; anything more is refused at once. A slow database then holds this pool's callers
+ * only, and a burst gets a fast "busy" instead of a queue that outlives every client's deadline.
+ * pg-pool's `query` checks out through `connect`, so bounding `connect` bounds both.
+ */
+function boundQueue(pool: pg.Pool, { maxQueued, maxWaitMs }: PoolQueue, onRefused: () => void): void {
+  type Callback = (error: Error | undefined, client?: unknown, release?: unknown) => unknown;
+  const connect = pool.connect.bind(pool) as (callback: Callback) => void;
+  // pg-pool's own wait limit fails with a bare Error; it is the same "busy", said once.
+  const busyWhenTimedOut = (error: Error): Error => {
+    if (!error.message.startsWith('timeout exceeded when trying to connect')) return error;
+    onRefused();
+    return new DatabaseBusyError(`no connection free within ${maxWaitMs} ms`);
+  };
+  const bounded = (callback?: Callback): unknown => {
+    if (pool.idleCount === 0 && pool.totalCount >= (pool.options.max ?? 10) && pool.waitingCount >= maxQueued) {
+      onRefused();
+      const error = new DatabaseBusyError(`${pool.waitingCount} queries already wait for a connection`);
+      return callback ? callback(error) : Promise.reject(error);
+    }
+    if (callback) return connect((error, client, release) => callback(error ? busyWhenTimedOut(error) : error, client, release));
+    return new Promise((resolve, reject) => connect((error, client) => (error ? reject(busyWhenTimedOut(error)) : resolve(client))));
+  };
+  Object.assign(pool, { connect: bounded });
+}
+
 export interface PostgresConnection {
   factory: SqlMigrationAwareDriverAdapterFactory;
   poolStats: () => PoolStats;
   close: () => Promise<void>;
 }
 
-export function connectPostgres(url: string, poolSize: number): PostgresConnection {
-  const pool = createPool(url, poolSize, { forSchemaEngine: false });
+export function connectPostgres(url: string, poolSize: number, queue?: PoolQueue): PostgresConnection {
+  const pool = createPool(url, poolSize, { forSchemaEngine: false, ...(queue ? { connectionTimeoutMillis: queue.maxWaitMs } : {}) });
+  let refused = 0;
+  if (queue) boundQueue(pool, queue, () => (refused += 1));
   return {
     factory: new MigrationSafePgFactory(url, pool),
-    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: poolSize }),
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: poolSize, refused }),
     close: () => pool.end(),
   };
 }

@@ -199,10 +199,10 @@ describe('pool statistics (for the connection-pool metrics)', () => {
   it('reports connections in use, idle, the queries waiting for one, and the maximum', async () => {
     const small = await openDatabase({ kind: 'postgres', url: testDb.url }, { poolSize: 2 });
     try {
-      expect(small.poolStats()).toEqual({ total: 0, idle: 0, waiting: 0, max: 2 });
+      expect(small.poolStats()).toEqual({ total: 0, idle: 0, waiting: 0, max: 2, refused: 0 });
       const sleeping = Array.from({ length: 3 }, () => queryRows(small, 'SELECT 1 FROM pg_sleep(0.4)'));
       await new Promise((resolve) => setTimeout(resolve, 150));
-      expect(small.poolStats()).toEqual({ total: 2, idle: 0, waiting: 1, max: 2 });
+      expect(small.poolStats()).toEqual({ total: 2, idle: 0, waiting: 1, max: 2, refused: 0 });
       await Promise.all(sleeping);
       expect(small.poolStats()).toMatchObject({ total: 2, idle: 2, waiting: 0 });
     } finally {

@@ -37,6 +37,16 @@ const CLIENT_SAFE_CODES = new Set([
 ]);
 
 export const INTERNAL_ERROR_MESSAGE = 'Internal server error';
+export const DATABASE_BUSY_MESSAGE = 'The service is busy: try again shortly.';
+
+/** A query the database pool's bounded queue refused (`DATABASE_BUSY`, as Prisma passes the pool's error code on). */
+function isDatabaseBusy(error: unknown): boolean {
+  for (let current = error, depth = 0; typeof current === 'object' && current !== null && depth < 5; depth += 1) {
+    if ('code' in current && current.code === 'DATABASE_BUSY') return true;
+    current = current instanceof GraphQLError ? current.originalError : 'cause' in current ? current.cause : undefined;
+  }
+  return false;
+}
 
 /** Where graphql-js's "Values of Correct Type" rule reports a literal it cannot coerce. */
 const LITERAL_KINDS: ReadonlySet<Kind> = new Set([
@@ -83,6 +93,15 @@ export function createErrorMasker(logger: Logger) {
       return { ...formatted, extensions };
     }
     const unwrapped = unwrapResolverError(error);
+    if (isDatabaseBusy(unwrapped)) {
+      logger.warn({ err: unwrapped, path: formatted.path }, 'refused: the database connection pool is full');
+      return {
+        message: DATABASE_BUSY_MESSAGE,
+        ...(formatted.path ? { path: formatted.path } : {}),
+        ...(formatted.locations ? { locations: formatted.locations } : {}),
+        extensions: { code: 'SERVICE_UNAVAILABLE' },
+      };
+    }
     logger.error({ err: unwrapped, path: formatted.path }, 'unexpected error in GraphQL operation');
     // The request's span fails with it, so the trace is kept whatever the sampling.
     const span = trace.getActiveSpan();

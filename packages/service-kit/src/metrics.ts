@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RequestHandler } from 'express';
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** One registry per process: Node's own metrics (event-loop lag, heap, GC) and the service's. */
 export function createMetricsRegistry(service: string): Registry {
@@ -140,6 +140,8 @@ export interface ConnectionPoolStats {
   idle: number;
   waiting: number;
   max: number;
+  /** Queries the pool's bounded queue refused so far. */
+  refused?: number;
 }
 
 /**
@@ -173,4 +175,16 @@ export function connectionPoolMetrics(registry: Registry, pool: string, read: ()
     });
   poolGauge('db_client_connection_pending_requests', 'Queries waiting for a pooled connection.', (stats) => stats.waiting);
   poolGauge('db_client_connection_max', 'Connections the pool may open.', (stats) => stats.max);
+  new Counter({
+    name: 'db_client_connection_refused_total',
+    help: 'Queries refused at once because every connection was busy and the wait queue full (or the wait too long).',
+    labelNames: ['db_client_connection_pool_name'] as const,
+    registers: [registry],
+    collect() {
+      const stats = read();
+      if (stats?.refused === undefined) return;
+      this.reset();
+      this.inc(labels, stats.refused);
+    },
+  });
 }

@@ -27,6 +27,21 @@ describe('createErrorMasker', () => {
     expect(captured.at(-1)).toMatchObject({ msg: 'unexpected error in GraphQL operation', err: { message: original.message } });
   });
 
+  it('answers SERVICE_UNAVAILABLE, without driver detail, when the database pool refused the query', () => {
+    const refused = Object.assign(new Error('Invalid `prisma.member.findMany()` invocation: database busy: 40 queries already wait'), {
+      code: 'DATABASE_BUSY',
+    });
+    const formatted = mask(
+      { message: refused.message, path: ['members'], extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+      new GraphQLError(refused.message, { originalError: refused }),
+    );
+    expect(formatted).toEqual({
+      message: 'The service is busy: try again shortly.',
+      path: ['members'],
+      extensions: { code: 'SERVICE_UNAVAILABLE' },
+    });
+  });
+
   it('masks errors that claim no code', () => {
     expect(mask({ message: 'secret detail' }, new Error('secret detail')).message).toBe('Internal server error');
   });

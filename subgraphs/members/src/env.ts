@@ -9,6 +9,7 @@ import {
   shutdownDelaySchema,
   cacheInvalidationEnvShape,
   readReplicaEnvShape,
+  databasePoolEnvShape,
   replicaUrlsSchema,
 } from '@mp/service-kit';
 import { amqpEnvShape } from '@mp/messaging';
@@ -30,7 +31,7 @@ export const envSchema = z
     /** Streaming replicas of MEMBERS_DATABASE_URL for reads (comma-separated); unset: every read on the primary. */
     MEMBERS_REPLICA_URLS: replicaUrlsSchema,
     ...readReplicaEnvShape,
-    DATABASE_POOL_SIZE: positiveIntSchema.default(10),
+    ...databasePoolEnvShape,
     /** Only requests carrying this secret (sent by the gateway) are answered. */
     GATEWAY_SECRET: secretSchema,
     /** nickname-history's event intake and the secret it expects from this producer. */

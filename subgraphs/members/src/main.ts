@@ -30,7 +30,12 @@ const logger = createLogger({ service: 'members', level: env.LOG_LEVEL });
 const target: DatabaseTarget = env.MEMBERS_DATABASE_URL
   ? { kind: 'postgres', url: env.MEMBERS_DATABASE_URL }
   : { kind: 'embedded', dataDir: env.MEMBERS_DATA_DIR };
-const database = await startup.time('database', () => openDatabase(target, { poolSize: env.DATABASE_POOL_SIZE }));
+// Each pool is a bulkhead of its own: a slow primary or replica holds only the queries sent to it.
+const poolOptions = {
+  poolSize: env.DATABASE_POOL_SIZE,
+  queue: { maxQueued: env.DATABASE_POOL_QUEUE, maxWaitMs: env.DATABASE_POOL_WAIT_MS },
+};
+const database = await startup.time('database', () => openDatabase(target, poolOptions));
 const applied = await startup.time('migrations', () => applyMigrations('members', database));
 logger.info({ database: target.kind, applied }, 'migrations applied');
 if (env.MIGRATE_ONLY) {
@@ -45,9 +50,7 @@ connectionPoolMetrics(metricsRegistry, 'members', () => database.poolStats());
 const db = new PrismaClient({ adapter: database.adapterFactory, log: [{ emit: 'event', level: 'query' }] });
 const observeSql = sqlMetrics(metricsRegistry, ['member', 'outbox_event']);
 db.$on('query', (event) => observeSql(event.query, event.duration));
-const replicaDatabases = await Promise.all(
-  env.MEMBERS_REPLICA_URLS.map((url) => openDatabase({ kind: 'postgres', url }, { poolSize: env.DATABASE_POOL_SIZE })),
-);
+const replicaDatabases = await Promise.all(env.MEMBERS_REPLICA_URLS.map((url) => openDatabase({ kind: 'postgres', url }, poolOptions)));
 const replicaClients = replicaDatabases.map((replica) => new PrismaClient({ adapter: replica.adapterFactory }));
 const replicas = await startup.time('replicas', () =>
   startReadReplicas({

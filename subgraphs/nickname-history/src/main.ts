@@ -27,7 +27,12 @@ const logger = createLogger({ service: 'nickname-history', level: env.LOG_LEVEL 
 const target: DatabaseTarget = env.NICKNAME_HISTORY_DATABASE_URL
   ? { kind: 'postgres', url: env.NICKNAME_HISTORY_DATABASE_URL }
   : { kind: 'embedded', dataDir: env.NICKNAME_HISTORY_DATA_DIR };
-const database = await startup.time('database', () => openDatabase(target, { poolSize: env.DATABASE_POOL_SIZE }));
+// Each pool is a bulkhead of its own: a slow primary or replica holds only the queries sent to it.
+const poolOptions = {
+  poolSize: env.DATABASE_POOL_SIZE,
+  queue: { maxQueued: env.DATABASE_POOL_QUEUE, maxWaitMs: env.DATABASE_POOL_WAIT_MS },
+};
+const database = await startup.time('database', () => openDatabase(target, poolOptions));
 const applied = await startup.time('migrations', () => applyMigrations('nickname-history', database));
 logger.info({ database: target.kind, applied }, 'migrations applied');
 if (env.MIGRATE_ONLY) {
@@ -44,7 +49,7 @@ const observeSql = sqlMetrics(metricsRegistry, ['nickname_change']);
 db.$on('query', (event) => observeSql(event.query, event.duration));
 // AMQP_URL adds the RabbitMQ consumer; the HTTP intake stays available either way.
 const replicaDatabases = await Promise.all(
-  env.NICKNAME_HISTORY_REPLICA_URLS.map((url) => openDatabase({ kind: 'postgres', url }, { poolSize: env.DATABASE_POOL_SIZE })),
+  env.NICKNAME_HISTORY_REPLICA_URLS.map((url) => openDatabase({ kind: 'postgres', url }, poolOptions)),
 );
 const replicaClients = replicaDatabases.map((replica) => new PrismaClient({ adapter: replica.adapterFactory }));
 const replicas = await startup.time('replicas', () =>

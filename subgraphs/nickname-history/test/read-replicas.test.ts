@@ -105,7 +105,7 @@ it('history stored moments ago reads stale from the lagging replica only within 
   await waitFor('the invalidation', () => Promise.resolve(invalidated.some((tags) => tags.some((tag) => tag.endsWith(member)))), Boolean);
 
   const storedAt = performance.now();
-  const stale: (string | null)[] = [];
+  const stale: (string | undefined)[] = [];
   for (;;) {
     const answer = await historyOf(member);
     if (answer.totalCount === 2) break;
