@@ -78,3 +78,9 @@ ensureDebianPackage({
   purpose: 'the alert rule tests (tests/ops)',
   pathVariable: 'PROMTOOL_PATH',
 });
+ensureDebianPackage({
+  binary: '/usr/sbin/haproxy',
+  pkg: 'haproxy',
+  purpose: 'the load balancer tests (gateway, tests/ops)',
+  pathVariable: 'HAPROXY_PATH',
+});

@@ -21,6 +21,7 @@ interface ComposeService {
   depends_on?: Record<string, { condition: string }>;
   ports?: string[];
   expose?: string[];
+  deploy?: { replicas?: number };
 }
 const root = new URL('../../', import.meta.url);
 const readRootFile = (path: string) => readFileSync(new URL(path, root), 'utf8');
@@ -71,18 +72,39 @@ describe('docker-compose.yml', () => {
     expect(schema.safeParse(filledIn).error?.issues ?? []).toEqual([]);
   });
 
-  it('gives each subgraph its own PostgreSQL and wires URLs to the ports services listen on', () => {
+  it('gives each subgraph its own PostgreSQL and a streaming replica of it to read from', () => {
     const env = (name: string) => compose.services[name]!.environment!;
     expect(env('members')['MEMBERS_DATABASE_URL']).toContain('@members-db:5432/');
+    expect(env('members')['MEMBERS_REPLICA_URLS']).toContain('@members-db-replica:5432/');
     expect(env('nickname-history')['NICKNAME_HISTORY_DATABASE_URL']).toContain('@nickname-history-db:5432/');
-    expect(env('gateway')['MEMBERS_URL']).toBe(`http://members:${env('members')['PORT']}/graphql`);
-    expect(env('gateway')['NICKNAME_HISTORY_URL']).toBe(`http://nickname-history:${env('nickname-history')['PORT']}/graphql`);
-    expect(env('members')['NICKNAME_HISTORY_EVENTS_URL']).toBe(
-      `http://nickname-history:${env('nickname-history')['PORT']}/internal/events`,
-    );
-    expect(compose.services['gateway']!.ports).toEqual([`${env('gateway')['PORT']}:${env('gateway')['PORT']}`]);
-    expect(compose.services['members']!.ports).toBeUndefined();
-    expect(compose.services['nickname-history']!.ports).toBeUndefined();
+    expect(env('nickname-history')['NICKNAME_HISTORY_REPLICA_URLS']).toContain('@nickname-history-db-replica:5432/');
+    for (const [replica, primary] of [
+      ['members-db-replica', 'members-db'],
+      ['nickname-history-db-replica', 'nickname-history-db'],
+    ] as const) {
+      expect(compose.services[replica]!.environment!['PRIMARY_HOST']).toBe(primary);
+      expect(compose.services[replica]!.environment!['PGPASSWORD']).toBe(compose.services[primary]!.environment!['POSTGRES_PASSWORD']);
+    }
+  });
+
+  it('runs 2 replicas of each service behind the balancer, which alone is published, and wires it to the ports services listen on', () => {
+    const env = (name: string) => compose.services[name]!.environment!;
+    const port = (name: string) => env(name)['PORT']!;
+    for (const name of ['gateway', 'members', 'nickname-history']) {
+      expect([name, compose.services[name]!.deploy?.replicas]).toEqual([name, 2]);
+      expect([name, compose.services[name]!.ports]).toEqual([name, undefined]);
+    }
+    expect(env('gateway')['MEMBERS_URL']).toBe(`http://balancer:${port('members')}/graphql`);
+    expect(env('gateway')['NICKNAME_HISTORY_URL']).toBe(`http://balancer:${port('nickname-history')}/graphql`);
+    expect(env('members')['NICKNAME_HISTORY_EVENTS_URL']).toBe(`http://nickname-history:${port('nickname-history')}/internal/events`);
+    expect(compose.services['balancer']!.ports).toEqual([`${port('gateway')}:${port('gateway')}`]);
+    // Each frontend forwards to the replicas of the service on the port it listens on, checked on /readyz.
+    const config = readRootFile('deploy/haproxy/haproxy.cfg');
+    for (const name of ['gateway', 'members', 'nickname-history']) {
+      expect(config).toContain(`bind :${port(name)}`);
+      expect(config).toMatch(new RegExp(`server-template \\S+ \\d+ ${name}:${port(name)}\\n`));
+    }
+    expect(config.match(/option httpchk GET \/readyz/g)).toHaveLength(3);
   });
 });
 
@@ -98,7 +120,12 @@ describe('docker-compose.yml as a production user reads it', () => {
   it('asks PostgreSQL over TCP, as its own user and database, whether it is ready', () => {
     // The entrypoint's first-run init server listens on the unix socket only: without -h,
     // pg_isready reports ready before the real server is up.
-    expect(postgres.map(([name]) => name).sort()).toEqual(['members-db', 'nickname-history-db']);
+    expect(postgres.map(([name]) => name).sort()).toEqual([
+      'members-db',
+      'members-db-replica',
+      'nickname-history-db',
+      'nickname-history-db-replica',
+    ]);
     for (const [name, service] of postgres) {
       const test = service.healthcheck?.test ?? [];
       const option = (flag: string) => (test.includes(flag) ? test[test.indexOf(flag) + 1] : undefined);
@@ -160,7 +187,8 @@ describe('docker-compose.yml as a production user reads it', () => {
 
   it('starts each service only once what it needs is healthy', () => {
     const healthy = { condition: 'service_healthy' };
-    expect(compose.services['gateway']!.depends_on).toEqual({ members: healthy, 'nickname-history': healthy, redis: healthy });
+    expect(compose.services['gateway']!.depends_on).toEqual({ balancer: healthy, redis: healthy });
+    expect(compose.services['balancer']!.depends_on).toEqual({ members: healthy, 'nickname-history': healthy });
     expect(compose.services['members']!.depends_on).toEqual({ 'members-db': healthy, rabbitmq: healthy, redis: healthy });
     expect(compose.services['nickname-history']!.depends_on).toEqual({ 'nickname-history-db': healthy, rabbitmq: healthy, redis: healthy });
     for (const [name, service] of Object.entries(compose.services)) {

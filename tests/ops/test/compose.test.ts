@@ -13,11 +13,19 @@ interface Service {
 }
 const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service> };
 const prometheusConfig = parse(readFileSync(join(ROOT, 'ops/prometheus/prometheus.yml'), 'utf8')) as {
-  scrape_configs: { static_configs: { targets: string[] }[] }[];
+  scrape_configs: { dns_sd_configs: { names: string[]; type: string; port: number }[] }[];
 };
 
 it('mounts only files and folders that exist in the repository', () => {
-  for (const name of ['prometheus', 'grafana']) {
+  for (const name of [
+    'prometheus',
+    'grafana',
+    'balancer',
+    'members-db',
+    'members-db-replica',
+    'nickname-history-db',
+    'nickname-history-db-replica',
+  ]) {
     const mounts = (compose.services[name]?.volumes ?? [])
       .filter((volume) => volume.startsWith('./'))
       .map((volume) => volume.split(':')[0]!);
@@ -26,8 +34,11 @@ it('mounts only files and folders that exist in the repository', () => {
   }
 });
 
-it('scrapes each service on the metrics port it is given', () => {
-  const targets = prometheusConfig.scrape_configs.flatMap((config) => config.static_configs.flatMap((group) => group.targets));
+it('scrapes every replica of each service on the metrics port it is given', () => {
+  // Docker's DNS answers a service's name with one A record per replica.
+  const targets = prometheusConfig.scrape_configs.flatMap((config) =>
+    config.dns_sd_configs.filter((group) => group.type === 'A').flatMap((group) => group.names.map((name) => `${name}:${group.port}`)),
+  );
   for (const service of ['gateway', 'members', 'nickname-history']) {
     const port = compose.services[service]?.environment?.['METRICS_PORT'];
     expect([service, port]).toEqual([service, expect.stringMatching(/^\d+$/)]);
