@@ -37,7 +37,17 @@ export function cpuSeconds(pid: number): number {
 
 export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-async function waitReady(url: string) {
+/** Each service's entry point in its build, relative to the repository root. */
+export const SERVICE_ENTRIES = {
+  gateway: 'gateway/dist/main.js',
+  members: 'subgraphs/members/dist/main.js',
+  'nickname-history': 'subgraphs/nickname-history/dist/main.js',
+} as const;
+
+/** Exited by itself or killed by a signal (a SIGKILLed child has no exit code). */
+export const hasExited = (child: ChildProcess): boolean => child.exitCode !== null || child.signalCode !== null;
+
+export async function waitReady(url: string) {
   for (let i = 0; i < 600; i += 1) {
     if (
       await fetch(url).then(
@@ -115,41 +125,23 @@ export class BenchSystem {
 
   /** One copy of the system; `cpuProfileDir` adds a V8 CPU profile per process. */
   async startCopy(name: string, { base, env, gatewayProcesses = 1 }: CopyOptions, cpuProfileDir?: string): Promise<SystemCopy> {
-    const redisUrl = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-    const common = {
-      // The gateways' cache, and the subgraphs invalidating it, by a name of this copy's own.
-      REDIS_URL: redisUrl,
-      SUBGRAPH_CACHE_NAME: `bench-${name}-${randomBytes(4).toString('hex')}`,
-      NODE_ENV: 'production',
-      // Production's level: the gateway writes its access-log line for every request.
-      LOG_LEVEL: 'info',
-      HOST: '127.0.0.1',
-      GATEWAY_SECRET: this.gatewaySecret,
-      EVENTS_SECRET: this.eventsSecret,
-      MEMBERS_DATABASE_URL: this.databases.members.url,
-      NICKNAME_HISTORY_DATABASE_URL: this.databases.history.url,
-    };
+    const common = this.sharedEnv(name);
     const services: [string, string, Record<string, string>, number][] = [
       [
         'members',
-        'subgraphs/members/dist/main.js',
+        SERVICE_ENTRIES.members,
         { PORT: String(base + 1), NICKNAME_HISTORY_EVENTS_URL: `http://127.0.0.1:${base + 2}/internal/events`, ...env(base + 11) },
         base + 1,
       ],
-      ['nickname-history', 'subgraphs/nickname-history/dist/main.js', { PORT: String(base + 2), ...env(base + 12) }, base + 2],
+      ['nickname-history', SERVICE_ENTRIES['nickname-history'], { PORT: String(base + 2), ...env(base + 12) }, base + 2],
       [
         'gateway',
-        'gateway/dist/main.js',
+        SERVICE_ENTRIES.gateway,
         {
           PORT: String(base),
           MEMBERS_URL: `http://127.0.0.1:${base + 1}/graphql`,
           NICKNAME_HISTORY_URL: `http://127.0.0.1:${base + 2}/graphql`,
-          AUTH_ISSUER: this.issuer,
-          AUTH_AUDIENCE: this.audience,
-          AUTH_JWKS_URL: `${this.helperUrl}/jwks.json`,
-          RATE_LIMIT_KEY_PREFIX: `bench:${name}:${randomBytes(4).toString('hex')}`,
-          // Limits stay on; the budgets are sized for a load test from a handful of accounts.
-          RATE_LIMIT_REQUESTS: '100000000/60',
+          ...this.gatewayEnv(name),
           ...env(base + 10),
         },
         base,
@@ -165,12 +157,7 @@ export class BenchSystem {
     for (const [service, entry, serviceEnv, port] of services) {
       const profile = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}/${name}`] : [];
       // One after the other: two members services must not race to migrate the same database.
-      const child = spawn(process.execPath, [...profile, entry], {
-        cwd: ROOT,
-        env: { ...process.env, ...common, ...serviceEnv },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      });
-      this.children.push(child);
+      const child = this.spawnService(entry, { ...common, ...serviceEnv }, { nodeArgs: profile });
       processes.push({ service, pid: child.pid! });
       await waitReady(`http://127.0.0.1:${port}/readyz`);
     }
@@ -181,6 +168,59 @@ export class BenchSystem {
       historyUrl: `http://127.0.0.1:${base + 2}/graphql`,
       processes,
     };
+  }
+
+  /**
+   * What every service of one system copy shares: production settings, the secrets, the bench's
+   * databases, Redis, and a subgraph cache name of the copy's own (the gateways read it, the
+   * subgraphs invalidate it).
+   */
+  sharedEnv(name: string): Record<string, string> {
+    return {
+      // The gateways' cache, and the subgraphs invalidating it, by a name of this copy's own.
+      REDIS_URL: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+      SUBGRAPH_CACHE_NAME: `bench-${name}-${randomBytes(4).toString('hex')}`,
+      NODE_ENV: 'production',
+      // Production's level: the gateway writes its access-log line for every request.
+      LOG_LEVEL: 'info',
+      HOST: '127.0.0.1',
+      GATEWAY_SECRET: this.gatewaySecret,
+      EVENTS_SECRET: this.eventsSecret,
+      MEMBERS_DATABASE_URL: this.databases.members.url,
+      NICKNAME_HISTORY_DATABASE_URL: this.databases.history.url,
+    };
+  }
+
+  /** What a gateway of copy `name` needs beyond `sharedEnv`: this bench's identity provider and rate-limit keys. */
+  gatewayEnv(name: string): Record<string, string> {
+    return {
+      AUTH_ISSUER: this.issuer,
+      AUTH_AUDIENCE: this.audience,
+      AUTH_JWKS_URL: `${this.helperUrl}/jwks.json`,
+      RATE_LIMIT_KEY_PREFIX: `bench:${name}:${randomBytes(4).toString('hex')}`,
+      // Limits stay on; the budgets are sized for a load test from a handful of accounts.
+      RATE_LIMIT_REQUESTS: '100000000/60',
+    };
+  }
+
+  /** The bench's databases, for reading what the services stored. */
+  get databaseUrls(): { members: string; history: string } {
+    return { members: this.databases.members.url, history: this.databases.history.url };
+  }
+
+  /**
+   * One process of a service from its build (`entry`, e.g. SERVICE_ENTRIES.gateway) with `env` on
+   * top of this process's environment; `close()` stops it unless it has exited. Its stdout is
+   * dropped and its stderr inherited unless `output` (a file descriptor) takes both.
+   */
+  spawnService(entry: string, env: Record<string, string>, options: { nodeArgs?: string[]; output?: number } = {}): ChildProcess {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), entry], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: options.output === undefined ? ['ignore', 'ignore', 'inherit'] : ['ignore', options.output, options.output],
+    });
+    this.children.push(child);
+    return child;
   }
 
   /** `members` members with their first nickname only, `concurrency` sign-ups at a time; returns their ids in order. */
@@ -230,9 +270,9 @@ export class BenchSystem {
   }
 
   async close(): Promise<void> {
-    for (const child of this.children) child.kill('SIGTERM');
+    for (const child of this.children) if (!hasExited(child)) child.kill('SIGTERM');
     await Promise.all(
-      this.children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)))),
+      this.children.map((child) => new Promise((resolve) => (hasExited(child) ? resolve(null) : child.once('exit', resolve)))),
     );
     this.helper.close();
     await this.databases.members.drop();
