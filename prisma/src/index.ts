@@ -7,3 +7,5 @@ export { applyMigrations, createMigration, schemaDrift, loadMigrationList, migra
 export type { CreateMigrationOptions, CreatedMigration, DiffOptions } from './migrations.js';
 export { databaseNames, isDatabaseName, migrationsDir, schemaPath } from './databases.js';
 export type { DatabaseName } from './databases.js';
+export { openReplicaDatabases } from './replica-databases.js';
+export type { ReplicaDatabases, DisconnectableClient } from './replica-databases.js';

@@ -40,7 +40,7 @@ export const INTERNAL_ERROR_MESSAGE = 'Internal server error';
 export const DATABASE_BUSY_MESSAGE = 'The service is busy: try again shortly.';
 
 /** A query the database pool's bounded queue refused (`DATABASE_BUSY`, as Prisma passes the pool's error code on). */
-function isDatabaseBusy(error: unknown): boolean {
+export function isDatabaseBusy(error: unknown): boolean {
   for (let current = error, depth = 0; typeof current === 'object' && current !== null && depth < 5; depth += 1) {
     if ('code' in current && current.code === 'DATABASE_BUSY') return true;
     current = current instanceof GraphQLError ? current.originalError : 'cause' in current ? current.cause : undefined;

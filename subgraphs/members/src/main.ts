@@ -10,7 +10,7 @@ import {
   subgraphCacheInvalidation,
   startReadReplicas,
 } from '@mp/service-kit';
-import { applyMigrations, openDatabase, type DatabaseTarget } from '@mp/prisma';
+import { applyMigrations, openDatabase, openReplicaDatabases, type DatabaseTarget } from '@mp/prisma';
 import { PrismaClient } from '@mp/prisma/members';
 import { readEnv } from './env.js';
 import { buildServer } from './server.js';
@@ -50,13 +50,18 @@ connectionPoolMetrics(metricsRegistry, 'members', () => database.poolStats());
 const db = new PrismaClient({ adapter: database.adapterFactory, log: [{ emit: 'event', level: 'query' }] });
 const observeSql = sqlMetrics(metricsRegistry, ['member', 'outbox_event']);
 db.$on('query', (event) => observeSql(event.query, event.duration));
-const replicaDatabases = await Promise.all(env.MEMBERS_REPLICA_URLS.map((url) => openDatabase({ kind: 'postgres', url }, poolOptions)));
-const replicaClients = replicaDatabases.map((replica) => new PrismaClient({ adapter: replica.adapterFactory }));
+const replicaDatabases = await openReplicaDatabases(
+  env.MEMBERS_DATABASE_URL,
+  env.MEMBERS_REPLICA_URLS,
+  poolOptions,
+  (adapter) => new PrismaClient({ adapter }),
+);
 const replicas = await startup.time('replicas', () =>
   startReadReplicas({
     database: 'members',
     primary: db,
-    replicas: replicaClients.map((client, i) => ({ name: `replica-${i + 1}`, client })),
+    primaryProbe: replicaDatabases.primaryProbe ?? db,
+    replicas: replicaDatabases.replicas,
     maxLagMs: env.REPLICA_MAX_LAG_MS,
     checkIntervalMs: env.REPLICA_CHECK_INTERVAL_MS,
     redisUrl: env.REDIS_URL,
@@ -121,8 +126,7 @@ onShutdownSignal(
     await replicas.close();
     await db.$disconnect();
     await database.close();
-    for (const client of replicaClients) await client.$disconnect();
-    for (const replica of replicaDatabases) await replica.close();
+    await replicaDatabases.close();
     await tracing.shutdown();
   },
   { begin: () => server.beginDrain(), delayMs: env.SHUTDOWN_DELAY_MS },

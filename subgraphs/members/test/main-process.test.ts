@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createTestDatabase, type TestDatabase } from '@mp/prisma/testing';
+import { StreamingReplicaPair, waitFor } from '@mp/testkit';
 
 // The service as operators run it: a process configured only by its environment.
 const SECRET = 'main-process-test-secret-0123456789abcdef';
@@ -71,6 +72,35 @@ describe('members main process', () => {
     expect(await ready.json()).toMatchObject({ status: 'ready', outbox: { pending: 0 } });
     expect(await stopWithCtrlC(started)).toBe(0);
     expect(started.lines).toContainEqual(expect.objectContaining({ msg: 'shutting down', signal: 'SIGINT' }));
+  });
+
+  it('reads from a streaming replica given in MEMBERS_REPLICA_URLS, reports its lag in /readyz, and stops cleanly', async () => {
+    const pair = await StreamingReplicaPair.start({ applyDelayMs: 0 });
+    try {
+      const started = await startMembers({
+        MEMBERS_DATABASE_URL: pair.primaryUrl(),
+        MEMBERS_REPLICA_URLS: pair.replicaUrl(),
+        REDIS_URL: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+        SUBGRAPH_CACHE_NAME: `members-main-${process.pid}`,
+      });
+      const readiness = await waitFor(
+        'the replica to serve reads',
+        async () => (await fetch(`${started.url}/readyz`)).json() as Promise<{ replicas?: { serving: boolean }[] }>,
+        (body) => body.replicas?.[0]?.serving === true,
+      );
+      expect(readiness.replicas).toEqual([
+        {
+          name: 'replica-1',
+          up: true,
+          serving: true,
+          lagMs: expect.any(Number),
+          replayLsn: expect.stringMatching(/^[0-9A-F]+\/[0-9A-F]+$/),
+        },
+      ]);
+      expect(await stopWithCtrlC(started)).toBe(0);
+    } finally {
+      await pair.stop();
+    }
   });
 
   it('runs on the embedded database by default, persisted in its data folder across restarts', async () => {

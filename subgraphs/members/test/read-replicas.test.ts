@@ -55,7 +55,8 @@ beforeAll(async () => {
     // A name of this run's own: the fences live in the shared Redis.
     database: `members-test-${randomBytes(4).toString('hex')}`,
     primary,
-    replicas: [{ name: 'replica-1', client: replica }],
+    primaryProbe: primary,
+    replicas: [{ name: 'replica-1', client: replica, probe: replica }],
     maxLagMs: MAX_LAG_MS,
     checkIntervalMs: 50,
     redisUrl: REDIS_URL,

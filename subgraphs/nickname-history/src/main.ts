@@ -10,7 +10,7 @@ import {
   subgraphCacheInvalidation,
   startReadReplicas,
 } from '@mp/service-kit';
-import { applyMigrations, openDatabase, type DatabaseTarget } from '@mp/prisma';
+import { applyMigrations, openDatabase, openReplicaDatabases, type DatabaseTarget } from '@mp/prisma';
 import { PrismaClient } from '@mp/prisma/nickname-history';
 import { readEnv } from './env.js';
 import { buildServer } from './server.js';
@@ -48,15 +48,18 @@ const db = new PrismaClient({ adapter: database.adapterFactory, log: [{ emit: 'e
 const observeSql = sqlMetrics(metricsRegistry, ['nickname_change']);
 db.$on('query', (event) => observeSql(event.query, event.duration));
 // AMQP_URL adds the RabbitMQ consumer; the HTTP intake stays available either way.
-const replicaDatabases = await Promise.all(
-  env.NICKNAME_HISTORY_REPLICA_URLS.map((url) => openDatabase({ kind: 'postgres', url }, poolOptions)),
+const replicaDatabases = await openReplicaDatabases(
+  env.NICKNAME_HISTORY_DATABASE_URL,
+  env.NICKNAME_HISTORY_REPLICA_URLS,
+  poolOptions,
+  (adapter) => new PrismaClient({ adapter }),
 );
-const replicaClients = replicaDatabases.map((replica) => new PrismaClient({ adapter: replica.adapterFactory }));
 const replicas = await startup.time('replicas', () =>
   startReadReplicas({
     database: 'nickname-history',
     primary: db,
-    replicas: replicaClients.map((client, i) => ({ name: `replica-${i + 1}`, client })),
+    primaryProbe: replicaDatabases.primaryProbe ?? db,
+    replicas: replicaDatabases.replicas,
     maxLagMs: env.REPLICA_MAX_LAG_MS,
     checkIntervalMs: env.REPLICA_CHECK_INTERVAL_MS,
     redisUrl: env.REDIS_URL,
@@ -112,8 +115,7 @@ onShutdownSignal(
     await replicas.close();
     await db.$disconnect();
     await database.close();
-    for (const client of replicaClients) await client.$disconnect();
-    for (const replica of replicaDatabases) await replica.close();
+    await replicaDatabases.close();
     await tracing.shutdown();
   },
   { begin: () => server.beginDrain(), delayMs: env.SHUTDOWN_DELAY_MS },

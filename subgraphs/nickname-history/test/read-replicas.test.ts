@@ -48,7 +48,8 @@ beforeAll(async () => {
   replicas = await startReadReplicas({
     database: `history-test-${randomBytes(4).toString('hex')}`,
     primary,
-    replicas: [{ name: 'replica-1', client: replica }],
+    primaryProbe: primary,
+    replicas: [{ name: 'replica-1', client: replica, probe: replica }],
     maxLagMs: MAX_LAG_MS,
     checkIntervalMs: 50,
     redisUrl: REDIS_URL,

@@ -37,7 +37,10 @@ export interface ReadReplicasOptions<Client extends SqlClient> {
   /** The database's name in Redis keys, logs and metrics. */
   database: string;
   primary: Client;
-  replicas: readonly { name: string; client: Client }[];
+  /** Where the primary's log position is read: a connection apart from the read pool's (openReplicaDatabases). */
+  primaryProbe: SqlClient;
+  /** Each replica's read client, and a connection apart for its lag checks. */
+  replicas: readonly { name: string; client: Client; probe: SqlClient }[];
   maxLagMs: number;
   checkIntervalMs: number;
   /** Shares write fences between this service's replicas; unset: in this process only. */
@@ -64,7 +67,7 @@ async function position(client: SqlClient, sql: string): Promise<Lsn> {
  */
 export async function startReadReplicas<Client extends SqlClient>(options: ReadReplicasOptions<Client>): Promise<ReadReplicas<Client>> {
   const { logger, replicas } = options;
-  const primaryLsn = () => position(options.primary, 'SELECT pg_current_wal_lsn()::text AS lsn');
+  const CURRENT_POSITION = 'SELECT pg_current_wal_lsn()::text AS lsn';
   // Past this, any replica still serving has replayed the write (its lag is within the bound, measured at most two checks ago).
   const fenceTtlMs = options.maxLagMs + 2 * options.checkIntervalMs + 1_000;
   const redis =
@@ -80,10 +83,10 @@ export async function startReadReplicas<Client extends SqlClient>(options: ReadR
     replicas.length === 0
       ? null
       : new ReplicaMonitor({
-          primaryLsn,
-          replicas: replicas.map(({ name, client }) => ({
+          primaryLsn: () => position(options.primaryProbe, CURRENT_POSITION),
+          replicas: replicas.map(({ name, probe }) => ({
             name,
-            replayLsn: () => position(client, 'SELECT pg_last_wal_replay_lsn()::text AS lsn'),
+            replayLsn: () => position(probe, 'SELECT pg_last_wal_replay_lsn()::text AS lsn'),
           })),
           maxLagMs: options.maxLagMs,
           checkIntervalMs: options.checkIntervalMs,
@@ -96,7 +99,8 @@ export async function startReadReplicas<Client extends SqlClient>(options: ReadR
     replicas: replicas.map(({ client }) => client),
     monitor,
     fences: redis ? redisWriteFences(redis, options.database, fenceTtlMs) : memoryWriteFences(fenceTtlMs),
-    primaryLsn,
+    // After a commit, on the writers' own pool: the probe's single connection would queue them.
+    primaryLsn: () => position(options.primary, CURRENT_POSITION),
     logger,
     ...(options.registry ? { registry: options.registry } : {}),
   });

@@ -1,5 +1,6 @@
 import { Counter, type Registry } from 'prom-client';
 import type { Logger } from '../logger.js';
+import { isDatabaseBusy } from '../errors.js';
 import type { Lsn } from './lsn.js';
 import type { ReplicaMonitor, ReplicaStatus } from './replica-monitor.js';
 import type { WriteFences } from './write-fences.js';
@@ -85,6 +86,8 @@ export class ReadRouting<Client> {
     try {
       return await query(this.options.replicas[source.index]!);
     } catch (err) {
+      // A full pool is that replica's bulkhead doing its job: moving its reads to the primary would spread the load.
+      if (isDatabaseBusy(err)) throw err;
       // A read can be repeated anywhere; a replica that fails one is left alone until it answers a check.
       this.failures?.inc();
       this.options.monitor?.markDown(source.index, err);
