@@ -148,9 +148,13 @@ export function startAmqpConsumer(db: HistoryDb, options: AmqpConsumerOptions): 
       }
     },
     async close() {
+      const current = state;
       state = { kind: 'stopping' };
       processor.cancelRetries();
       await processor.drained();
+      // Closing the channel first lets the broker settle the acknowledgements just sent before the
+      // connection's end hands back what was not acknowledged.
+      if (current.kind === 'consuming') await current.channel.close().catch(() => undefined);
       await connection.close();
     },
   };
