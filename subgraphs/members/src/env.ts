@@ -39,6 +39,11 @@ export const envSchema = z
     EVENTS_SECRET: secretSchema,
     EVENT_DELIVERY_TIMEOUT_MS: positiveIntSchema.default(5_000),
     OUTBOX_POLL_INTERVAL_MS: positiveIntSchema.default(500),
+    /**
+     * How long a relay's claim on outbox rows holds: rows a killed relay claimed wait this long
+     * before another replica delivers them. Longer than one delivery may take.
+     */
+    OUTBOX_LEASE_MS: positiveIntSchema.default(15_000),
     /** Published outbox rows are kept this long (for reconciliation), then pruned. */
     OUTBOX_RETENTION_HOURS: z.coerce.number().positive().default(168),
     OUTBOX_PRUNE_INTERVAL_MS: positiveIntSchema.default(60_000),
@@ -47,6 +52,10 @@ export const envSchema = z
     /** REDIS_URL set: drop what this service's writes change from the gateways' shared cache. */
     ...cacheInvalidationEnvShape,
     ...tracingEnvShape,
+  })
+  .refine((env) => env.OUTBOX_LEASE_MS > 2 * env.EVENT_DELIVERY_TIMEOUT_MS, {
+    path: ['OUTBOX_LEASE_MS'],
+    message: 'must exceed twice EVENT_DELIVERY_TIMEOUT_MS, or a slow delivery would be claimed again while it runs',
   })
   .refine((env) => env.MEMBERS_REPLICA_URLS.length === 0 || env.MEMBERS_DATABASE_URL !== undefined, {
     path: ['MEMBERS_REPLICA_URLS'],

@@ -91,6 +91,7 @@ logger.info({ transport: amqp ? 'amqp' : 'http' }, 'event transport selected');
 const relay = startOutboxRelay(db, publisher, logger.child({ component: 'outbox-relay' }), {
   ...DEFAULT_RELAY_OPTIONS,
   pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS,
+  leaseMs: env.OUTBOX_LEASE_MS,
   retentionMs: env.OUTBOX_RETENTION_HOURS * 3_600_000,
   pruneIntervalMs: env.OUTBOX_PRUNE_INTERVAL_MS,
 });

@@ -27,3 +27,11 @@ describe('read replica settings', () => {
     expect(notPostgres.error?.issues[0]?.path).toEqual(['MEMBERS_REPLICA_URLS', 0]);
   });
 });
+
+describe('outbox lease', () => {
+  it('defaults to 15 s and must outlast two delivery timeouts', () => {
+    expect(envSchema.parse(required).OUTBOX_LEASE_MS).toBe(15_000);
+    const tooShort = envSchema.safeParse({ ...required, OUTBOX_LEASE_MS: '9000', EVENT_DELIVERY_TIMEOUT_MS: '5000' });
+    expect(tooShort.error?.issues).toEqual([expect.objectContaining({ path: ['OUTBOX_LEASE_MS'] })]);
+  });
+});
