@@ -62,6 +62,8 @@ it('finds the queries it checks', () => {
     'GatewayLatencyOverBudget',
     'EventsDeadLettered',
     'EventDelayOverBudget',
+    'DatabaseReplicaNotServing',
+    'DatabasePoolRefusingQueries',
   ]);
 });
 
