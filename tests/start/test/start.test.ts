@@ -150,7 +150,9 @@ describe('npm start (scripts/start.mjs) on the embedded database', () => {
     const shutdowns = system.logs().filter((line) => line['msg'] === 'shutting down');
     expect(shutdowns.map((line) => line['service']).sort()).toEqual(['gateway', 'members', 'nickname-history']);
     expect(system.text()).not.toContain('second signal');
-    expect(system.output.at(-1)?.text).toBe('every service stopped cleanly');
+    // The supervisor's own lines go to stderr, the services' forwarded logs to stdout: two pipes,
+    // read in no fixed order, so "last" is the last line of the supervisor's stream.
+    expect(system.output.filter(({ stream }) => stream === 'stderr').at(-1)?.text).toBe('every service stopped cleanly');
     return system;
   }
 
@@ -226,7 +228,7 @@ describe('npm start (scripts/start.mjs) on the embedded database', () => {
       // On timeout the received value is the output so far, so the failure shows where it stuck.
       expect(code).toEqual(expect.any(Number));
       expect(code).not.toBe(0);
-      const lines = system.output.map(({ text }) => text);
+      const lines = system.output.filter(({ stream }) => stream === 'stderr').map(({ text }) => text);
       const header = lines.findIndex((line) => line.startsWith('members stopped unexpectedly (exit code 1)'));
       expect(header).toBeGreaterThan(0);
       const last = lines.slice(header + 1);
