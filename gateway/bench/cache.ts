@@ -110,10 +110,11 @@ async function eventLoopDelays(services: Record<string, number>) {
   return delays;
 }
 
-/** A histogram's cumulative bucket counts by upper bound (seconds), summed over the endpoints. */
-async function histogram(ports: number[], metric: string): Promise<Map<number, number>> {
+/** A histogram's cumulative bucket counts by upper bound (seconds), summed over the endpoints (and one `stage`, if given). */
+async function histogram(ports: number[], metric: string, stage?: string): Promise<Map<number, number>> {
   const buckets = new Map<number, number>();
   for (const [name, count] of await scrape(ports, `${metric}_bucket`)) {
+    if (stage && !name.includes(`stage="${stage}"`)) continue;
     const le = /le="([^"]+)"/.exec(name)![1]!;
     const bound = le === '+Inf' ? Infinity : Number(le);
     buckets.set(bound, (buckets.get(bound) ?? 0) + count);
@@ -134,11 +135,15 @@ const stalenessSnapshot = (gateways: number[]) =>
     histogram([4511], 'cache_invalidation_seconds'),
     histogram([4512], 'cache_invalidation_seconds'),
     histogram(gateways, 'cache_invalidation_delay_seconds'),
+    histogram([4511, 4512], 'cache_invalidation_stage_seconds', 'script'),
+    histogram([4511, 4512], 'cache_invalidation_stage_seconds', 'acknowledged'),
   ]);
 
 /** The staleness p99s observed between two snapshots, as one line. */
 function stalenessLine(before: Map<number, number>[], after: Map<number, number>[]) {
-  const [members, history, delivery] = [0, 1, 2].map((i) => p99Between(before[i]!, after[i]!)) as [
+  const [members, history, delivery, script, acknowledged] = [0, 1, 2, 3, 4].map((i) => p99Between(before[i]!, after[i]!)) as [
+    ReturnType<typeof p99Between>,
+    ReturnType<typeof p99Between>,
     ReturnType<typeof p99Between>,
     ReturnType<typeof p99Between>,
     ReturnType<typeof p99Between>,
@@ -146,7 +151,8 @@ function stalenessLine(before: Map<number, number>[], after: Map<number, number>
   const ms = (seconds: number) => `≤ ${Math.round(seconds * 1000)} ms`;
   return (
     `members ${ms(members.p99)} over ${members.count} writes, nickname-history ${ms(history.p99)} over ${history.count} ` +
-    `stored batches; message → replica dropped ${ms(delivery.p99)}`
+    `stored batches; message → replica dropped ${ms(delivery.p99)}; stages: Redis script ${ms(script.p99)}, ` +
+    `then every acknowledgement ${ms(acknowledged.p99)}`
   );
 }
 

@@ -37,6 +37,7 @@ export class CacheInvalidator {
   private readonly waiting = new Map<string, Waiting>();
   private readonly unacknowledged: Counter | null;
   private readonly waitSeconds: Histogram | null;
+  private readonly stageSeconds: Histogram | null;
   private readonly failures: Counter | null;
 
   constructor(private readonly options: CacheInvalidatorOptions) {
@@ -64,6 +65,15 @@ export class CacheInvalidator {
           name: 'cache_invalidation_seconds',
           help: 'Time from a commit to every replica having dropped the entries it changed.',
           labelNames: ['cache'],
+          buckets: INVALIDATION_BUCKETS,
+          registers,
+        })
+      : null;
+    this.stageSeconds = options.registry
+      ? new Histogram({
+          name: 'cache_invalidation_stage_seconds',
+          help: 'Where an invalidation spends its time: the Redis script that deletes and publishes (script), then every replica confirming (acknowledged).',
+          labelNames: ['cache', 'stage'],
           buckets: INVALIDATION_BUCKETS,
           registers,
         })
@@ -97,6 +107,8 @@ export class CacheInvalidator {
     try {
       const { redis } = this.options;
       const receivers = await cacheScripts.invalidate(redis, this.namespace, tags, message);
+      const published = performance.now();
+      this.stageSeconds?.observe({ cache: this.options.cache, stage: 'script' }, (published - started) / 1000);
       const waiting = this.waiting.get(message.id)!;
       waiting.expected = receivers;
       if (waiting.acknowledged >= receivers) waiting.done();
@@ -107,7 +119,9 @@ export class CacheInvalidator {
           'cache invalidation: some replicas did not confirm in time',
         );
       }
-      this.waitSeconds?.observe({ cache: this.options.cache }, (performance.now() - started) / 1000);
+      const finished = performance.now();
+      this.stageSeconds?.observe({ cache: this.options.cache, stage: 'acknowledged' }, (finished - published) / 1000);
+      this.waitSeconds?.observe({ cache: this.options.cache }, (finished - started) / 1000);
     } catch (err) {
       this.failed(err, tags);
     } finally {
