@@ -1,5 +1,5 @@
 import type { InvalidateCache, ReadRouting } from '@mp/service-kit';
-import { memberCacheTag } from '@mp/messaging';
+import { memberHistoryCacheTag } from '@mp/messaging';
 import type { RecordedEvents } from './intake-metrics.js';
 
 /**
@@ -11,7 +11,7 @@ export const invalidatingCache =
   (invalidate: InvalidateCache, recorded: RecordedEvents = () => {}): RecordedEvents =>
   (events, transport) => {
     recorded(events, transport);
-    void invalidate([...new Set(events.map((event) => memberCacheTag(event.memberId)))]);
+    void invalidate([...new Set(events.map((event) => memberHistoryCacheTag(event.memberId)))]);
   };
 
 /**

@@ -1,5 +1,5 @@
 import { hintFromEntityType, pageSize } from '@mp/service-kit';
-import { memberCacheTag } from '@mp/messaging';
+import { memberHistoryCacheTag } from '@mp/messaging';
 import type { MemberResolvers } from '../generated/resolvers-types.js';
 import { canonicalMemberId } from '../data/ids.js';
 import { versionFromCursor } from './cursor.js';
@@ -8,7 +8,7 @@ export const Member: MemberResolvers = {
   // Nothing to look up: this subgraph only extends Member with its history.
   __resolveReference: (reference, { cacheTags }, info) => {
     hintFromEntityType(info, 'Member');
-    cacheTags.add(memberCacheTag(reference.id));
+    cacheTags.add(memberHistoryCacheTag(reference.id));
     return { id: canonicalMemberId(reference.id) };
   },
   nicknameHistory: (member, { first, after }, { loaders }) =>
