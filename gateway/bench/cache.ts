@@ -7,7 +7,7 @@
 // Ours runs in production settings (JWKS tokens, Redis rate limits, cost limits, metrics, tracing at
 // 10 %). Prints throughput, latency, the hit ratio and the staleness (commit → every replica has
 // dropped what the commit changed) read from the services' own metrics.
-// Run: npm run bench:cache   (prints figures; asserts nothing)
+// Run: npm run bench:cache   (prints figures; asserts nothing; BENCH_CPU_PROFILE_DIR=dir profiles the cache-on processes)
 import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
 import { signIdentity } from '@mp/service-kit';
@@ -21,6 +21,8 @@ const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const MEMBERS = Number(process.env['BENCH_CACHE_MEMBERS'] ?? 10_000);
 const WRITE_SHARE = Number(process.env['BENCH_WRITE_SHARE'] ?? 0.05);
 const ZIPF_EXPONENT = 1;
+/** Set: V8 CPU profiles of the cache-on copy's processes are written there (when they exit). */
+const CPU_PROFILE_DIR = process.env['BENCH_CPU_PROFILE_DIR'];
 
 const READ =
   'query Member($id: ID!) { member(id: $id) { id nickname nicknameHistory(first: 5) { totalCount edges { node { nickname changedAt } } } } }';
@@ -169,7 +171,7 @@ try {
     // Limits stay on; one writer account makes every change of the mix.
     RATE_LIMIT_MUTATIONS: '100000000/60',
   });
-  const cached = await system.startCopy('cache-on', { base: 4500, env: production, gatewayProcesses: 2 });
+  const cached = await system.startCopy('cache-on', { base: 4500, env: production, gatewayProcesses: 2 }, CPU_PROFILE_DIR);
   const uncached = await system.startCopy('cache-off', {
     base: 4700,
     env: (port) => ({ ...production(port), SUBGRAPH_CACHE: 'false' }),
