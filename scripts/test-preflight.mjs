@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // First step of `npm test`: makes sure what the tests talk to is there, so that a new machine
-// either passes or is told in one line what to install. Chromium (for the GraphiQL browser test)
-// and promtool (for the alert rule tests) are installed from Debian's packages when they are
-// missing and this user can; nothing is ever downloaded from outside the package registries.
+// either passes or is told in one line what to install. Chromium (for the GraphiQL browser test),
+// promtool (for the alert rule tests) and HAProxy (for the load-balancer tests) are installed from
+// Debian's packages when they are missing and this user can; nothing is ever downloaded from
+// outside the package registries.
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, readdirSync } from 'node:fs';
 import { connect } from 'node:net';
 
 const isExecutable = (path) => {
@@ -84,3 +85,21 @@ ensureDebianPackage({
   purpose: 'the load balancer tests (gateway, tests/ops)',
   pathVariable: 'HAPROXY_PATH',
 });
+
+// The read-replica tests make their own primary and streaming replica with the server binaries of
+// the PostgreSQL the tests already use (as the postgres user when run as root).
+const postgresBinaries = (() => {
+  try {
+    return readdirSync('/usr/lib/postgresql').some((version) => isExecutable(`/usr/lib/postgresql/${version}/bin/pg_basebackup`));
+  } catch {
+    return false;
+  }
+})();
+if (!postgresBinaries)
+  fail(
+    "the read-replica tests need PostgreSQL's server binaries under /usr/lib/postgresql/<version>/bin: install Debian's postgresql package.",
+  );
+if (process.getuid?.() === 0 && spawnSync('id', ['-u', 'postgres'], { stdio: 'ignore' }).status !== 0)
+  fail(
+    "the read-replica tests run PostgreSQL as the postgres user when run as root, and there is none: install Debian's postgresql package.",
+  );
