@@ -144,22 +144,39 @@ export interface ConnectionPoolStats {
   refused?: number;
 }
 
+/** The pools each registry reports on: metrics are registered once per registry and read every pool. */
+const poolsByRegistry = new WeakMap<Registry, Map<string, () => ConnectionPoolStats | null>>();
+
 /**
  * OpenTelemetry's connection-pool metrics (`db.client.connection.count` by state,
- * `.pending_requests`, `.max`): a pool at its max with requests waiting is where latency hides.
+ * `.pending_requests`, `.max`), plus the queries a bounded pool refused: a pool at its max with
+ * requests waiting is where latency hides. Call once per pool (the primary's, each replica's);
+ * `db_client_connection_pool_name` tells them apart.
  */
 export function connectionPoolMetrics(registry: Registry, pool: string, read: () => ConnectionPoolStats | null): void {
-  const labels = { db_client_connection_pool_name: pool };
+  const known = poolsByRegistry.get(registry);
+  if (known) {
+    known.set(pool, read);
+    return;
+  }
+  const pools = new Map([[pool, read]]);
+  poolsByRegistry.set(registry, pools);
+  const each = (report: (labels: { db_client_connection_pool_name: string }, stats: ConnectionPoolStats) => void) => {
+    for (const [name, readStats] of pools) {
+      const stats = readStats();
+      if (stats) report({ db_client_connection_pool_name: name }, stats);
+    }
+  };
   new Gauge({
     name: 'db_client_connection_count',
     help: 'Connections in the pool, by state (used, idle).',
     labelNames: ['db_client_connection_pool_name', 'db_client_connection_state'] as const,
     registers: [registry],
     collect() {
-      const stats = read();
-      if (!stats) return;
-      this.set({ ...labels, db_client_connection_state: 'used' }, stats.total - stats.idle);
-      this.set({ ...labels, db_client_connection_state: 'idle' }, stats.idle);
+      each((labels, stats) => {
+        this.set({ ...labels, db_client_connection_state: 'used' }, stats.total - stats.idle);
+        this.set({ ...labels, db_client_connection_state: 'idle' }, stats.idle);
+      });
     },
   });
   const poolGauge = (name: string, help: string, value: (stats: ConnectionPoolStats) => number) =>
@@ -169,8 +186,7 @@ export function connectionPoolMetrics(registry: Registry, pool: string, read: ()
       labelNames: ['db_client_connection_pool_name'] as const,
       registers: [registry],
       collect() {
-        const stats = read();
-        if (stats) this.set(labels, value(stats));
+        each((labels, stats) => this.set(labels, value(stats)));
       },
     });
   poolGauge('db_client_connection_pending_requests', 'Queries waiting for a pooled connection.', (stats) => stats.waiting);
@@ -181,10 +197,10 @@ export function connectionPoolMetrics(registry: Registry, pool: string, read: ()
     labelNames: ['db_client_connection_pool_name'] as const,
     registers: [registry],
     collect() {
-      const stats = read();
-      if (stats?.refused === undefined) return;
       this.reset();
-      this.inc(labels, stats.refused);
+      each((labels, stats) => {
+        if (stats.refused !== undefined) this.inc(labels, stats.refused);
+      });
     },
   });
 }

@@ -82,6 +82,7 @@ describe('members main process', () => {
         MEMBERS_REPLICA_URLS: pair.replicaUrl(),
         REDIS_URL: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
         SUBGRAPH_CACHE_NAME: `members-main-${process.pid}`,
+        METRICS_PORT: '0',
       });
       const readiness = await waitFor(
         'the replica to serve reads',
@@ -97,6 +98,10 @@ describe('members main process', () => {
           replayLsn: expect.stringMatching(/^[0-9A-F]+\/[0-9A-F]+$/),
         },
       ]);
+      const ready = started.lines.find((line) => line['msg'] === 'members subgraph ready')!;
+      const metrics = await (await fetch(String(ready['metrics']))).text();
+      expect(metrics).toMatch(/^database_replica_serving\{[^}]*replica="replica-1"[^}]*\} 1$/m);
+      expect(metrics).toMatch(/^db_client_connection_max\{[^}]*db_client_connection_pool_name="members-replica-1"[^}]*\} 10$/m);
       expect(await stopWithCtrlC(started)).toBe(0);
     } finally {
       await pair.stop();
