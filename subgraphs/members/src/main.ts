@@ -56,7 +56,6 @@ const replicaDatabases = await openReplicaDatabases(
   poolOptions,
   (adapter) => new PrismaClient({ adapter }),
 );
-for (const replica of replicaDatabases.replicas) connectionPoolMetrics(metricsRegistry, `members-${replica.name}`, replica.poolStats);
 const replicas = await startup.time('replicas', () =>
   startReadReplicas({
     database: 'members',

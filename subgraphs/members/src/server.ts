@@ -41,9 +41,10 @@ export interface MembersServer extends SubgraphServer<MembersContext> {
 
 export async function buildServer(deps: MembersServerDeps): Promise<MembersServer> {
   const { db, logger } = deps;
+  const routing = deps.routing ?? primaryOnly(db, logger);
   const contextDeps = {
     db,
-    routing: deps.routing ?? primaryOnly(db, logger),
+    routing,
     now: deps.now ?? (() => new Date()),
     eventsWritten: deps.eventsWritten ?? (() => {}),
     invalidateCache: deps.invalidateCache ?? (() => Promise.resolve()),
@@ -58,7 +59,8 @@ export async function buildServer(deps: MembersServerDeps): Promise<MembersServe
     ...(deps.metricsRegistry ? { metricsRegistry: deps.metricsRegistry } : {}),
     createContext: (requestLog, identity) => createContext(contextDeps, requestLog, identity),
     cacheTagsOf: (context) => context.cacheTags,
-    mayCache: (context) => context.reads.mayCache([...context.cacheTags]),
+    // Only replicas can serve an answer older than a write it holds; without them nothing runs per request.
+    ...(routing.hasReplicas ? { mayCache: (context: MembersContext) => context.reads.mayCache([...context.cacheTags]) } : {}),
     ready: async () => {
       await db.$queryRaw`SELECT 1`;
       return (await deps.readiness?.()) ?? {};

@@ -54,8 +54,6 @@ const replicaDatabases = await openReplicaDatabases(
   poolOptions,
   (adapter) => new PrismaClient({ adapter }),
 );
-for (const replica of replicaDatabases.replicas)
-  connectionPoolMetrics(metricsRegistry, `nickname-history-${replica.name}`, replica.poolStats);
 const replicas = await startup.time('replicas', () =>
   startReadReplicas({
     database: 'nickname-history',

@@ -56,7 +56,8 @@ export async function buildServer({
     gatewaySecret,
     createContext: (requestLog) => createContext(routing, requestLog, observeBatch),
     cacheTagsOf: (context) => context.cacheTags,
-    mayCache: (context) => context.reads.mayCache([...context.cacheTags]),
+    // Only replicas can serve an answer older than a write it holds; without them nothing runs per request.
+    ...(routing.hasReplicas ? { mayCache: (context: HistoryContext) => context.reads.mayCache([...context.cacheTags]) } : {}),
     ready: async () => {
       await db.$queryRaw`SELECT 1`;
       return (await readiness?.()) ?? {};

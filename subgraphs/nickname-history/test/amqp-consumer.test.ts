@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { pino } from 'pino';
 import type { NicknameChanged } from '@mp/events';
-import { deleteMemberEventsTopology, memberEventsTopology, routingKeyFor } from '@mp/messaging';
+import { deleteMemberEventsTopology, memberEventsTopology, routingKeyFor, type MemberEventsTopology } from '@mp/messaging';
 import { startAmqpConsumer, type AmqpConsumer } from '../src/intake/amqp-consumer.js';
 import { buildServer, type HistoryServer } from '../src/server.js';
 import { createHistoryTestDb, type HistoryTestDb } from './support/database.js';
@@ -10,6 +10,18 @@ import { chainOf } from './support/events.js';
 import { TEST_AMQP_URL as AMQP_URL, TEST_EVENTS_SECRET, TEST_GATEWAY_SECRET } from './support/server.js';
 
 const topology = memberEventsTopology(`test.history-consumer.${randomBytes(4).toString('hex')}.`);
+
+/** A consumer quick to retry and reconnect, on its own queue. */
+const consumerOptions = (queues: MemberEventsTopology, prefetch: number) => ({
+  url: AMQP_URL,
+  topology: queues,
+  heartbeatSeconds: 5,
+  prefetch,
+  maxAttempts: 3,
+  retryDelayMs: 20,
+  logger: pino({ level: 'silent' }),
+  reconnect: { retryBaseMs: 50, retryMaxMs: 200 },
+});
 
 let store: HistoryTestDb;
 let broker: ChannelModel;
@@ -20,16 +32,7 @@ beforeAll(async () => {
   store = await createHistoryTestDb();
   broker = await connect(AMQP_URL);
   channel = await broker.createConfirmChannel();
-  consumer = startAmqpConsumer(store.db, {
-    url: AMQP_URL,
-    topology,
-    heartbeatSeconds: 5,
-    prefetch: 50,
-    maxAttempts: 3,
-    retryDelayMs: 20,
-    logger: pino({ level: 'silent' }),
-    reconnect: { retryBaseMs: 50, retryMaxMs: 200 },
-  });
+  consumer = startAmqpConsumer(store.db, consumerOptions(topology, 50));
   await consumer.ready();
 });
 afterAll(async () => {
@@ -119,16 +122,7 @@ it('reports queue and dead-letter depth on /readyz', async () => {
 // what it held but had not begun.
 it('on close finishes the batch it is storing and hands back the rest: nothing lost, nothing stored twice', async () => {
   const own = memberEventsTopology(`test.history-drain.${randomBytes(4).toString('hex')}.`);
-  const stopping = startAmqpConsumer(store.db, {
-    url: AMQP_URL,
-    topology: own,
-    heartbeatSeconds: 5,
-    prefetch: 5,
-    maxAttempts: 3,
-    retryDelayMs: 20,
-    logger: pino({ level: 'silent' }),
-    reconnect: { retryBaseMs: 50, retryMaxMs: 200 },
-  });
+  const stopping = startAmqpConsumer(store.db, consumerOptions(own, 5));
   try {
     await stopping.ready();
     const member = randomUUID();

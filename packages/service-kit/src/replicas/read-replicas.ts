@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../logger.js';
 import { positiveIntSchema } from '../env.js';
+import { connectionPoolMetrics, type ConnectionPoolStats } from '../metrics.js';
 import { connectRedis } from '../cache/redis-connection.js';
 import { parseLsn, type Lsn } from './lsn.js';
 import { ReplicaMonitor } from './replica-monitor.js';
@@ -39,8 +40,8 @@ export interface ReadReplicasOptions<Client extends SqlClient> {
   primary: Client;
   /** Where the primary's log position is read: a connection apart from the read pool's (openReplicaDatabases). */
   primaryProbe: SqlClient;
-  /** Each replica's read client, and a connection apart for its lag checks. */
-  replicas: readonly { name: string; client: Client; probe: SqlClient }[];
+  /** Each replica's read client, a connection apart for its lag checks, and (for metrics) its read pool's occupancy. */
+  replicas: readonly { name: string; client: Client; probe: SqlClient; poolStats?: () => ConnectionPoolStats | null }[];
   maxLagMs: number;
   checkIntervalMs: number;
   /** Shares write fences between this service's replicas; unset: in this process only. */
@@ -67,6 +68,9 @@ async function position(client: SqlClient, sql: string): Promise<Lsn> {
  */
 export async function startReadReplicas<Client extends SqlClient>(options: ReadReplicasOptions<Client>): Promise<ReadReplicas<Client>> {
   const { logger, replicas } = options;
+  for (const { name, poolStats } of replicas) {
+    if (options.registry && poolStats) connectionPoolMetrics(options.registry, `${options.database}-${name}`, poolStats);
+  }
   const CURRENT_POSITION = 'SELECT pg_current_wal_lsn()::text AS lsn';
   // Past this, any replica still serving has replayed the write (its lag is within the bound, measured at most two checks ago).
   const fenceTtlMs = options.maxLagMs + 2 * options.checkIntervalMs + 1_000;
